@@ -1,0 +1,110 @@
+"""System checks, one stable id per configuration rule.
+
+E001 DOT is not pointed at our validator        E002 unknown OAUTH_EXT key
+E003 no issuer identifier                       E004 signing keys missing or unusable
+E005 JWT access tokens on but DOT's ACCESS_TOKEN_GENERATOR is not ours
+E006 REFRESH_TOKEN_GENERATOR unset: refresh tokens would be JWTs too
+E007 REPLAY_CACHE / JWKS_FETCH.CACHE names no configured cache
+E008 ISSUER differs from DOT's OIDC_ISS_ENDPOINT
+W001 replay cache is per-process while DEBUG is off
+W002 oauth_ext.urls is not routed in front of DOT's urls
+W003 DOT's backend class hides repeated credential parameters
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.checks import Error, Warning, register
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils.module_loading import import_string
+
+from .conf import app_settings, unknown_keys
+
+PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
+@register("oauth_ext")
+def check_configuration(app_configs=None, **kwargs):
+    from oauth2_provider.settings import oauth2_settings
+
+    from .core.keys import SigningKeyError, signing_keys
+    from .validators import OAuth2Validator
+
+    messages = []
+    validator = oauth2_settings.OAUTH2_VALIDATOR_CLASS
+    if not (isinstance(validator, type) and issubclass(validator, OAuth2Validator)):
+        messages.append(Error(
+            "DOT does not use oauth_ext's validator, so none of its client authentication applies.",
+            hint='Set OAUTH2_PROVIDER["OAUTH2_VALIDATOR_CLASS"] = "oauth_ext.validators.OAuth2Validator" (or a subclass).',
+            id="oauth_ext.E001",
+        ))
+    from .backends import OAuthLibCore
+
+    backend = oauth2_settings.OAUTH2_BACKEND_CLASS
+    if not (isinstance(backend, type) and issubclass(backend, OAuthLibCore)):
+        messages.append(Warning(
+            "DOT's backend class collapses repeated client_assertion parameters, so they cannot be refused.",
+            hint='Set OAUTH2_PROVIDER["OAUTH2_BACKEND_CLASS"] = "oauth_ext.backends.OAuthLibCore".',
+            id="oauth_ext.W003",
+        ))
+    for name in unknown_keys(getattr(settings, "OAUTH_EXT", {}) or {}):
+        messages.append(Error(f"Unknown setting OAUTH_EXT[{name!r}].", id="oauth_ext.E002"))
+    if not app_settings.issuer:
+        messages.append(Error(
+            "No issuer identifier: JWT client assertions have no audience to check and tokens no iss.",
+            hint='Set OAUTH_EXT["ISSUER"] (or DOT\'s OIDC_ISS_ENDPOINT) to the https URL of this server.',
+            id="oauth_ext.E003",
+        ))
+    elif app_settings.ISSUER and oauth2_settings.OIDC_ISS_ENDPOINT and app_settings.ISSUER != oauth2_settings.OIDC_ISS_ENDPOINT:
+        messages.append(Error("OAUTH_EXT['ISSUER'] differs from DOT's OIDC_ISS_ENDPOINT.", id="oauth_ext.E008"))
+    if app_settings.ACCESS_TOKENS.FORMAT == "jwt":
+        try:
+            if not signing_keys():
+                raise SigningKeyError('OAUTH_EXT["KEYS"]["SIGNING"] is empty')
+        except SigningKeyError as exc:
+            messages.append(Error(f"No usable signing key: {exc}", hint="Generate one with manage.py oauth_ext_keygen.", id="oauth_ext.E004"))
+        generator = oauth2_settings.ACCESS_TOKEN_GENERATOR
+        ours = import_string("oauth_ext.tokens.generators.signed_token_generator")
+        if generator is not ours:
+            messages.append(Error(
+                "JWT access tokens are on but DOT does not generate them with oauth_ext.",
+                hint='Set OAUTH2_PROVIDER["ACCESS_TOKEN_GENERATOR"] = "oauth_ext.tokens.generators.signed_token_generator".',
+                id="oauth_ext.E005",
+            ))
+        elif oauth2_settings.REFRESH_TOKEN_GENERATOR is None:
+            messages.append(Error(
+                "REFRESH_TOKEN_GENERATOR is unset, so oauthlib would issue JWT refresh tokens.",
+                hint='Set OAUTH2_PROVIDER["REFRESH_TOKEN_GENERATOR"] = "oauth_ext.tokens.generators.opaque_token_generator".',
+                id="oauth_ext.E006",
+            ))
+    for alias_setting, alias in (("REPLAY_CACHE", app_settings.REPLAY_CACHE), ("JWKS_FETCH.CACHE", app_settings.JWKS_FETCH.CACHE)):
+        if alias not in settings.CACHES:
+            messages.append(Error(f"OAUTH_EXT {alias_setting} names cache {alias!r}, which CACHES lacks.", id="oauth_ext.E007"))
+    replay_cache = settings.CACHES.get(app_settings.REPLAY_CACHE, {})
+    if replay_cache.get("BACKEND") in PER_PROCESS_CACHES and not settings.DEBUG:
+        messages.append(Warning(
+            "The replay cache is per-process: a replayed assertion is accepted once by every process.",
+            hint="Point OAUTH_EXT['REPLAY_CACHE'] at a shared cache such as Redis.",
+            id="oauth_ext.W001",
+        ))
+    messages.extend(_check_url_order())
+    return messages
+
+
+def _check_url_order():
+    from .client_auth.views import IntrospectTokenView
+
+    try:
+        match = resolve(reverse("oauth2_provider:introspect"))
+    except (NoReverseMatch, Resolver404):
+        return []
+    if getattr(match.func, "view_class", None) is IntrospectTokenView:
+        return []
+    return [Warning(
+        "DOT's introspection view is routed in front of oauth_ext's.",
+        hint='Include "oauth_ext.urls" before "oauth2_provider.urls" under the same prefix.',
+        id="oauth_ext.W002",
+    )]

@@ -1,0 +1,147 @@
+"""JWT client assertions: RFC 7523 §2.2 and §3, OIDC Core §9, rfc7523bis §4.
+
+Shared by ``private_key_jwt`` and ``client_secret_jwt``, which differ only in the
+key that verifies the signature.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from ..conf import app_settings
+from ..core import jose, replay
+from ..core.errors import InvalidClient, InvalidRequest
+from ..core.issuer import endpoint_url
+from .registry import ClientAuthMethod, body_param
+
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+# rfc7523bis §4: accept untyped and the explicit type; refuse other explicit types
+# (a DPoP proof or an attestation is never a client assertion).
+ACCEPTED_TYPES = {None, "JWT", "jwt", "client-authentication+jwt", "application/client-authentication+jwt"}
+
+
+def expected_audiences() -> set[str]:
+    """rfc7523bis §4 (b): the issuer identifier; the token endpoint URL while
+    ``ACCEPT_TOKEN_ENDPOINT_AUDIENCE`` is on."""
+    issuer = app_settings.issuer
+    if not issuer:
+        raise InvalidClient(reason="no issuer identifier configured")
+    audiences = {issuer}
+    if app_settings.CLIENT_AUTH.ACCEPT_TOKEN_ENDPOINT_AUDIENCE and (url := endpoint_url("oauth2_provider:token")):
+        audiences.add(url)
+    return audiences
+
+
+def check_claims(claims: dict[str, Any], *, client_id: str, now: float | None = None) -> None:
+    """Every claim rule of OIDC Core §9 and rfc7523bis, against ``now``."""
+    conf = app_settings.CLIENT_AUTH
+    now = time.time() if now is None else now
+    skew = conf.CLOCK_SKEW
+    if claims.get("iss") != client_id or claims.get("sub") != client_id:
+        raise InvalidClient(reason="iss and sub must both equal the client_id")  # OIDC Core §9
+    aud = claims.get("aud")
+    if not isinstance(aud, str):
+        raise InvalidClient(reason="aud must be a single string, not an array")  # OIDC Core §9
+    if aud not in expected_audiences():
+        raise InvalidClient(reason=f"aud {aud!r} is not this server")  # rfc7523bis §4 (b)
+    exp = claims.get("exp")
+    if not _is_number(exp):
+        raise InvalidClient(reason="exp is required")  # RFC 7523 §3 (4)
+    if exp <= now - skew:
+        raise InvalidClient(reason="assertion expired")
+    iat = claims.get("iat")
+    if iat is not None and not _is_number(iat):
+        raise InvalidClient(reason="iat is not a number")
+    if iat is not None and iat > now + skew:
+        raise InvalidClient(reason="assertion issued in the future")
+    nbf = claims.get("nbf")
+    if nbf is not None and (not _is_number(nbf) or nbf > now + skew):
+        raise InvalidClient(reason="assertion not yet valid")
+    start = iat if iat is not None else now
+    if exp - start > conf.ASSERTION_MAX_LIFETIME:
+        raise InvalidClient(reason=f"assertion lifetime exceeds {conf.ASSERTION_MAX_LIFETIME}s")  # RFC 7523 §3 (4)
+    jti = claims.get("jti")
+    if not isinstance(jti, str) or not jti or len(jti) > 256:
+        raise InvalidClient(reason="jti is required")  # OIDC Core §9
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class JWTAssertionMethod(ClientAuthMethod):
+    """Common flow; subclasses supply the verification key and algorithms."""
+
+    credential = "client_assertion"
+
+    def presented(self, request: Any) -> bool:
+        return body_param(request, "client_assertion") is not None or body_param(request, "client_assertion_type") is not None
+
+    def _assertion(self, request: Any) -> str:
+        assertion_type = body_param(request, "client_assertion_type")
+        assertion = body_param(request, "client_assertion")
+        if assertion_type != ASSERTION_TYPE:
+            raise InvalidRequest("client_assertion_type must be " + ASSERTION_TYPE, reason=f"client_assertion_type {assertion_type!r}")
+        if not assertion:
+            raise InvalidRequest("client_assertion is missing")
+        return assertion
+
+    def _unverified(self, request: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        cached = getattr(request, "_oauth_ext_assertion", None)
+        if cached:
+            return cached
+        assertion = self._assertion(request)
+        max_bytes = app_settings.CLIENT_AUTH.ASSERTION_MAX_BYTES
+        try:
+            header = jose.unverified_header(assertion, max_bytes=max_bytes)
+            claims = json.loads(jose.b64url_decode(assertion.split(".")[1]))
+        except (jose.JOSEError, ValueError, UnicodeDecodeError) as exc:
+            raise InvalidRequest("client_assertion is not a valid JWT", reason=str(exc)) from exc
+        if not isinstance(claims, dict):
+            raise InvalidRequest("client_assertion is not a valid JWT")
+        request._oauth_ext_assertion = (header, claims)
+        return header, claims
+
+    def identify(self, request: Any) -> str:
+        _, claims = self._unverified(request)
+        sub = claims.get("sub")
+        if not isinstance(sub, str) or not sub:
+            raise InvalidClient(reason="assertion has no sub")
+        client_id = body_param(request, "client_id")
+        if client_id is not None and client_id != sub:
+            raise InvalidClient(reason="client_id parameter differs from the assertion's sub")  # RFC 7521 §4.2
+        return sub
+
+    def allowed_algorithms(self, profile: Any) -> set[str]:
+        raise NotImplementedError
+
+    def verification_key(self, client: Any, profile: Any, header: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def authenticate(self, request: Any, client: Any, profile: Any, *, now: float | None = None) -> None:
+        header, _ = self._unverified(request)
+        if header.get("typ") not in ACCEPTED_TYPES:
+            raise InvalidClient(reason=f"typ {header.get('typ')!r} is not a client assertion")
+        if header_keys := jose.HEADER_KEY_MEMBERS & header.keys():
+            raise InvalidClient(reason=f"keys in the JWT header are not trusted: {sorted(header_keys)}")
+        allowed = self.allowed_algorithms(profile)
+        if profile.token_endpoint_auth_signing_alg:
+            allowed &= {profile.token_endpoint_auth_signing_alg}  # OIDC Registration
+        if header["alg"] not in allowed:
+            raise InvalidClient(reason=f"alg {header['alg']!r} not allowed for this client")
+        key = self.verification_key(client, profile, header)
+        try:
+            _, claims = jose.verify_jws(
+                self._assertion(request), key=key, algorithms=allowed,
+                max_bytes=app_settings.CLIENT_AUTH.ASSERTION_MAX_BYTES,
+            )
+        except jose.JOSEError as exc:
+            raise InvalidClient(reason=str(exc)) from exc
+        check_claims(claims, client_id=client.client_id, now=now)
+        ttl = claims["exp"] - (time.time() if now is None else now) + app_settings.CLIENT_AUTH.CLOCK_SKEW
+        try:
+            replay.claim_once(f"client_assertion:{client.client_id}", claims["jti"], ttl=ttl)
+        except replay.Replayed as exc:
+            raise InvalidClient(reason="client assertion jti already used") from exc  # OIDC Core §9

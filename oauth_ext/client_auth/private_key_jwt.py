@@ -1,0 +1,27 @@
+"""``private_key_jwt`` (OIDC Core §9): an assertion signed with the client's key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..clients.services import ClientKeysUnavailable, client_keys
+from ..conf import app_settings
+from ..core import jose
+from ..core.errors import InvalidClient
+from .jwt_assertion import JWTAssertionMethod
+
+
+class PrivateKeyJWT(JWTAssertionMethod):
+    name = "private_key_jwt"
+
+    def allowed_algorithms(self, profile: Any) -> set[str]:
+        return set(app_settings.CLIENT_AUTH.SIGNING_ALGORITHMS) & jose.ASYMMETRIC_ALGORITHMS
+
+    def verification_key(self, client: Any, profile: Any, header: dict[str, Any]) -> Any:
+        try:
+            return jose.load_public_jwk(client_keys(profile, kid=header.get("kid"), alg=header["alg"]))
+        except (jose.JOSEError, ClientKeysUnavailable) as exc:
+            raise InvalidClient(reason=f"no usable client key: {exc}") from exc
+
+    def metadata(self) -> dict[str, Any]:
+        return {"token_endpoint_auth_signing_alg_values_supported": sorted(self.allowed_algorithms(None))}

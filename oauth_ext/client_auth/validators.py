@@ -1,0 +1,66 @@
+"""Validator mixin: client authentication through the method registry.
+
+oauthlib asks ``client_authentication_required`` and then ``authenticate_client`` (or
+``authenticate_client_id`` for public clients) at the token, revocation and
+introspection endpoints; this mixin answers for our methods and leaves DOT's own
+methods to DOT, then enforces the method each client registered.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from ..core.errors import InvalidClient, OAuthError
+from ..core.oauthlib_errors import to_oauthlib
+from . import registry
+
+logger = logging.getLogger(__name__)
+
+
+class ClientAuthValidatorMixin:
+    def client_authentication_required(self, request: Any, *args: Any, **kwargs: Any) -> bool:
+        try:
+            if any(m.presented(request) for m in registry.methods()):
+                return True
+        except OAuthError as exc:
+            raise to_oauthlib(exc) from exc
+        return super().client_authentication_required(request, *args, **kwargs)
+
+    def authenticate_client(self, request: Any, *args: Any, **kwargs: Any) -> bool:
+        try:
+            method = registry.authenticate(request)
+            if method is not None:
+                return True
+            if not super().authenticate_client(request, *args, **kwargs):
+                return False
+            used = "client_secret_basic" if "client_secret_basic" in registry.presented_mechanisms(request) else "client_secret_post"
+            self._enforce_registered_method(request.client, used)
+            return True
+        except InvalidClient as exc:
+            logger.info("client authentication failed: %s", exc.reason)
+            return False
+        except OAuthError as exc:
+            logger.info("client authentication refused: %s: %s", exc.error, exc.reason)
+            raise to_oauthlib(exc) from exc
+
+    def authenticate_client_id(self, client_id: str, request: Any, *args: Any, **kwargs: Any) -> bool:
+        if not super().authenticate_client_id(client_id, request, *args, **kwargs):
+            return False
+        try:
+            self._enforce_registered_method(request.client, "none")
+        except InvalidClient as exc:
+            logger.info("client authentication failed: %s", exc.reason)
+            return False
+        return True
+
+    @staticmethod
+    def _enforce_registered_method(client: Any, used: str) -> None:
+        """A client with a profile may use only the method it registered."""
+        from ..clients.services import get_profile
+
+        profile = get_profile(client)
+        if profile is not None and profile.token_endpoint_auth_method != used:
+            raise InvalidClient(
+                reason=f"client {client.client_id!r} registered {profile.token_endpoint_auth_method!r} but used {used!r}"
+            )

@@ -1,0 +1,42 @@
+"""DOT's introspection endpoint (RFC 7662), authenticating clients once, through
+the registry, and answering failed client authentication as RFC 6749 §5.2 does."""
+
+from __future__ import annotations
+
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
+from oauth2_provider.compat import login_not_required
+from oauth2_provider.views import IntrospectTokenView as DOTIntrospectTokenView
+from oauth2_provider.views.mixins import ClientProtectedResourceMixin
+from oauthlib.oauth2.rfc6749.errors import OAuth2Error
+
+from ..core.errors import InvalidClient
+from ..core.handlers import error_response
+from ..core.oauthlib_errors import from_oauthlib
+
+
+def _presents_client_credentials(request) -> bool:
+    return bool(
+        request.POST.get("client_assertion")
+        or request.POST.get("client_assertion_type")
+        or request.POST.get("client_secret")
+        or request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("basic ")
+    )
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+@method_decorator(login_not_required, name="dispatch")
+class IntrospectTokenView(DOTIntrospectTokenView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.method.upper() == "OPTIONS" or not _presents_client_credentials(request):
+            # Bearer-token access to introspection stays DOT's.
+            return super().dispatch(request, *args, **kwargs)
+        try:
+            authenticated = self.authenticate_client(request)
+        except OAuth2Error as exc:
+            return error_response(from_oauthlib(exc))
+        if not authenticated:
+            return error_response(InvalidClient())
+        # Authenticated exactly once (assertions are single use): go straight to
+        # the handler, past DOT's authenticating dispatch.
+        return super(ClientProtectedResourceMixin, self).dispatch(request, *args, **kwargs)

@@ -1,0 +1,140 @@
+"""The ``OAUTH_EXT`` settings object.
+
+One dict in the site's settings, nested per feature. Values are read from
+``django.conf.settings`` on every access so that ``override_settings`` just works,
+and defaults are never written back into ``settings``. Unknown keys are reported by
+the ``oauth_ext.E002`` system check rather than silently ignored.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django.conf import settings as django_settings
+
+#: Documented defaults. Every key a site may set appears here.
+DEFAULTS: dict[str, Any] = {
+    # Issuer identifier (RFC 8414). Falls back to DOT's OIDC_ISS_ENDPOINT. It is the
+    # audience that JWT client assertions must carry, and the ``iss`` of our tokens;
+    # it is never derived from the Host header of a request.
+    "ISSUER": None,
+    # Django cache alias used for single-use values (assertion ``jti``, later DPoP
+    # ``jti`` and nonces). Must be shared by all processes: Redis in production.
+    "REPLAY_CACHE": "default",
+    # The authorization server's own keys.
+    "KEYS": {
+        # Private keys, newest first: the first signs, all are published at the
+        # JWKS endpoint so tokens signed before a rotation keep verifying. Each item
+        # is a private JWK (dict) or a path to a file holding a private JWK or a PEM.
+        "SIGNING": [],
+    },
+    "CLIENT_AUTH": {
+        # Methods beyond DOT's own (client_secret_basic, client_secret_post, none),
+        # as dotted paths to ClientAuthMethod subclasses. Registered name -> class.
+        "METHODS": [
+            "oauth_ext.client_auth.private_key_jwt.PrivateKeyJWT",
+            "oauth_ext.client_auth.client_secret_jwt.ClientSecretJWT",
+        ],
+        # Algorithms accepted for client assertions when a client registered none.
+        "SIGNING_ALGORITHMS": [
+            "ES256", "ES384", "ES512", "PS256", "PS384", "PS512",
+            "RS256", "RS384", "RS512", "EdDSA",
+        ],
+        "HMAC_ALGORITHMS": ["HS256", "HS384", "HS512"],
+        # rfc7523bis makes the issuer the sole audience; the token endpoint URL is
+        # still sent by many deployed clients, so it is accepted unless switched off.
+        "ACCEPT_TOKEN_ENDPOINT_AUDIENCE": True,
+        # Longest exp - iat (or exp - now when iat is absent) accepted, in seconds.
+        "ASSERTION_MAX_LIFETIME": 300,
+        # Tolerated clock difference for exp / nbf / iat, in seconds.
+        "CLOCK_SKEW": 30,
+        # Upper bound on the size of a client assertion, in bytes.
+        "ASSERTION_MAX_BYTES": 8192,
+    },
+    "JWKS_FETCH": {
+        # Cache alias holding fetched client JWKS documents.
+        "CACHE": "default",
+        "TIMEOUT": 5.0,
+        "MAX_BYTES": 65536,
+        "CACHE_TTL": 300,
+        # On an unknown ``kid``, refetch at most once per this many seconds.
+        "REFETCH_INTERVAL": 30,
+    },
+    "ACCESS_TOKENS": {
+        # "jwt" (RFC 9068), signed with the first KEYS.SIGNING key.
+        "FORMAT": "jwt",
+        # ``aud`` when the request named no resource (RFC 8707). None: the issuer.
+        "DEFAULT_AUDIENCE": None,
+        # Dotted paths to callables ``(request, claims) -> dict`` whose result is
+        # merged into every access token's claims; later features add theirs here.
+        "CLAIMS_PROVIDERS": [],
+    },
+}
+
+
+def _merge(defaults: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    merged = copy.deepcopy(defaults)
+    for key, value in overrides.items():
+        if isinstance(merged.get(key), dict) and isinstance(value, dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+class Section:
+    """Attribute access to one nested settings section."""
+
+    def __init__(self, values: dict[str, Any]):
+        self._values = values
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            value = self._values[name]
+        except KeyError:
+            raise AttributeError(f"OAUTH_EXT has no setting {name!r}") from None
+        return Section(value) if isinstance(value, dict) and name.isupper() and _is_section(value) else value
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+
+def _is_section(value: dict[str, Any]) -> bool:
+    return all(isinstance(k, str) and k.isupper() for k in value)
+
+
+class AppSettings:
+    """``from oauth_ext.conf import app_settings; app_settings.CLIENT_AUTH.CLOCK_SKEW``."""
+
+    @property
+    def user_settings(self) -> dict[str, Any]:
+        return getattr(django_settings, "OAUTH_EXT", {}) or {}
+
+    def __getattr__(self, name: str) -> Any:
+        if not name.isupper():
+            raise AttributeError(name)
+        return getattr(Section(_merge(DEFAULTS, self.user_settings)), name)
+
+    @property
+    def issuer(self) -> str | None:
+        """The issuer identifier: ``OAUTH_EXT["ISSUER"]``, else DOT's ``OIDC_ISS_ENDPOINT``."""
+        from oauth2_provider.settings import oauth2_settings
+
+        value = self.ISSUER or oauth2_settings.OIDC_ISS_ENDPOINT or None
+        return value
+
+
+def unknown_keys(user: dict[str, Any], defaults: dict[str, Any] = DEFAULTS, prefix: str = "") -> list[str]:
+    """Dotted names of keys in ``user`` that ``DEFAULTS`` does not know."""
+    found = []
+    for key, value in user.items():
+        name = f"{prefix}{key}"
+        if key not in defaults:
+            found.append(name)
+        elif isinstance(defaults[key], dict) and _is_section(defaults[key]) and isinstance(value, dict):
+            found.extend(unknown_keys(value, defaults[key], f"{name}."))
+    return found
+
+
+app_settings = AppSettings()

@@ -1,0 +1,51 @@
+"""Discovery documents and the JWKS of the authorization server's keys."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import JsonResponse
+from django.utils.decorators import method_decorator
+from django.views import View
+from oauth2_provider.compat import login_not_required
+from oauth2_provider.settings import oauth2_settings
+from oauth2_provider.views import ConnectDiscoveryInfoView, JwksInfoView, OAuthServerMetadataView
+
+from . import metadata
+from .keys import public_jwks
+
+
+class _ExtendedDocument:
+    """Run DOT's view, then merge every feature's metadata over its JSON."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.status_code != 200:
+            return response
+        extended = JsonResponse(metadata.extend(json.loads(response.content), request))
+        for header in ("Access-Control-Allow-Origin", "Cache-Control"):
+            if header in response:
+                extended[header] = response[header]
+        return extended
+
+
+class AuthorizationServerMetadataView(_ExtendedDocument, OAuthServerMetadataView):
+    """RFC 8414 ``/.well-known/oauth-authorization-server``."""
+
+
+class OpenIDConfigurationView(_ExtendedDocument, ConnectDiscoveryInfoView):
+    """OIDC Discovery ``/.well-known/openid-configuration`` (when DOT's OIDC is on)."""
+
+
+@method_decorator(login_not_required, name="dispatch")
+class JWKSView(View):
+    """Public keys verifying our JWT access tokens, plus DOT's OIDC keys when on."""
+
+    def get(self, request, *args, **kwargs):
+        keys = list(public_jwks()["keys"])
+        if oauth2_settings.OIDC_ENABLED and oauth2_settings.OIDC_RSA_PRIVATE_KEY:
+            keys += json.loads(JwksInfoView.as_view()(request).content)["keys"]
+        response = JsonResponse({"keys": keys})
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Cache-Control"] = "public, max-age=300"
+        return response

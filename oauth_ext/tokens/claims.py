@@ -1,0 +1,61 @@
+"""Claims of JWT access tokens (RFC 9068 §2.2) and the extension point for more.
+
+Later features (``cnf`` for DPoP and PoP, ``status`` for the status list, ...) add claims
+by listing a provider in ``OAUTH_EXT["ACCESS_TOKENS"]["CLAIMS_PROVIDERS"]``: a
+callable ``(request, claims) -> dict`` whose result is merged in. Providers cannot
+override the registered claims computed here.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+import uuid
+from typing import Any, Callable
+
+from django.utils.module_loading import import_string
+
+from ..conf import app_settings
+
+REGISTERED = ("iss", "sub", "aud", "exp", "iat", "jti", "client_id")
+
+
+@functools.lru_cache(maxsize=8)
+def _providers(paths: tuple[str, ...]) -> tuple[Callable[..., dict[str, Any]], ...]:
+    return tuple(import_string(p) for p in paths)
+
+
+def audiences(request: Any) -> str | list[str]:
+    """RFC 8707 resources of the request, else ``DEFAULT_AUDIENCE``, else the issuer."""
+    resource = getattr(request, "resource", None)
+    values = [v for k, v in (getattr(request, "decoded_body", None) or []) if k == "resource"]
+    if not values and resource:
+        values = [resource] if isinstance(resource, str) else list(resource)
+    if not values:
+        default = app_settings.ACCESS_TOKENS.DEFAULT_AUDIENCE or app_settings.issuer
+        values = [default] if isinstance(default, str) else list(default)
+    return values[0] if len(values) == 1 else values
+
+
+def access_token_claims(request: Any, *, now: int | None = None) -> dict[str, Any]:
+    """The claims of the access token being issued for ``request``."""
+    now = int(time.time()) if now is None else now
+    client_id = request.client.client_id if request.client is not None else request.client_id
+    user = getattr(request, "user", None)
+    claims: dict[str, Any] = {
+        "iss": app_settings.issuer,
+        # RFC 9068 §2.2: sub is the resource owner, or the client itself when the
+        # grant has none (client_credentials).
+        "sub": str(user.pk) if user is not None and getattr(user, "pk", None) is not None else client_id,
+        "aud": audiences(request),
+        "exp": now + int(request.expires_in),
+        "iat": now,
+        "jti": uuid.uuid4().hex,
+        "client_id": client_id,
+    }
+    if request.scopes:
+        claims["scope"] = " ".join(request.scopes)
+    for provider in _providers(tuple(app_settings.ACCESS_TOKENS.CLAIMS_PROVIDERS)):
+        extra = provider(request, dict(claims)) or {}
+        claims.update({k: v for k, v in extra.items() if k not in REGISTERED})
+    return claims

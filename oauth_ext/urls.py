@@ -1,0 +1,22 @@
+"""Our endpoints. Include them *before* DOT's, under the same prefix:
+
+    path("o/", include("oauth_ext.urls")),
+    path("o/", include("oauth2_provider.urls")),
+
+so that the discovery documents and introspection served here take the place of
+DOT's at the same paths (system check ``oauth_ext.W002`` verifies the order).
+"""
+
+from django.urls import path, re_path
+
+from .client_auth.views import IntrospectTokenView
+from .core.views import AuthorizationServerMetadataView, JWKSView, OpenIDConfigurationView
+
+app_name = "oauth_ext"
+
+urlpatterns = [
+    path(".well-known/oauth-authorization-server", AuthorizationServerMetadataView.as_view(), name="oauth-server-metadata"),
+    re_path(r"^\.well-known/openid-configuration/?$", OpenIDConfigurationView.as_view(), name="openid-configuration"),
+    path("introspect/", IntrospectTokenView.as_view(), name="introspect"),
+    path("jwks/", JWKSView.as_view(), name="jwks"),
+]

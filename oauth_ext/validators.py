@@ -1,0 +1,14 @@
+"""The one seam into oauthlib: DOT's validator with one mixin per feature.
+
+Point DOT at it: ``OAUTH2_PROVIDER["OAUTH2_VALIDATOR_CLASS"] =
+"oauth_ext.validators.OAuth2Validator"``. A site with its own validator subclass
+can mix the same mixins into it instead.
+"""
+
+from oauth2_provider.oauth2_validators import OAuth2Validator as DOTValidator
+
+from .client_auth.validators import ClientAuthValidatorMixin
+
+
+class OAuth2Validator(ClientAuthValidatorMixin, DOTValidator):
+    pass

@@ -1,0 +1,123 @@
+"""Shared fixtures: real PostgreSQL and Redis, factories for clients and requests."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.cache import caches
+from oauth2_provider.models import get_application_model
+
+from oauth_ext.client import ASSERTION_TYPE, AssertionSigner
+from oauth_ext.clients.services import set_client_keys
+from oauth_ext.core import jose
+
+ISSUER = "https://as.example.com"
+TOKEN_URL = "/o/token/"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _real_services(django_db_blocker):
+    """The suite runs on Redis for real: a missing Redis fails every test, never skips."""
+    try:
+        caches["default"].set("oauth_ext:ping", 1, 5)
+    except Exception as exc:  # noqa: BLE001
+        pytest.fail(f"Redis is required at 127.0.0.1:6379 (run `bash .ci/services`): {exc}", pytrace=False)
+
+
+@dataclass
+class RegisteredClient:
+    app: Any
+    private_jwk: dict[str, Any] | None = None
+    secret: str = ""
+    extra_keys: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def client_id(self) -> str:
+        return self.app.client_id
+
+    def claims(self, **overrides: Any) -> dict[str, Any]:
+        now = int(time.time())
+        claims = {"iss": self.client_id, "sub": self.client_id, "aud": ISSUER, "iat": now, "exp": now + 60, "jti": uuid.uuid4().hex}
+        claims.update(overrides)
+        return {k: v for k, v in claims.items() if v is not None}
+
+    def assertion(self, *, headers: dict[str, Any] | None = None, key: Any = None, alg: str | None = None, **claims: Any) -> str:
+        """A signed assertion; ``claims`` override the valid defaults (None drops one)."""
+        if self.private_jwk is not None:
+            alg = alg or self.private_jwk["alg"]
+            key = key if key is not None else jose.load_private_jwk(self.private_jwk)
+            head = {"kid": self.private_jwk["kid"], "typ": "client-authentication+jwt"}
+        else:
+            alg = alg or "HS256"
+            key = key if key is not None else self.secret.encode()
+            head = {"typ": "client-authentication+jwt"}
+        head.update(headers or {})
+        head = {k: v for k, v in head.items() if v is not None}
+        return jose.sign(self.claims(**claims), key=key, alg=alg, headers=head)
+
+    def signer(self) -> AssertionSigner:
+        return AssertionSigner(self.private_jwk, client_id=self.client_id, audience=ISSUER)
+
+    def form(self, assertion: str | None = None, **params: str) -> dict[str, str]:
+        return {"client_assertion_type": ASSERTION_TYPE, "client_assertion": assertion or self.assertion(), **params}
+
+
+@pytest.fixture
+def make_client(db):
+    """Factory: an Application with a profile for ``method`` (and keys to match)."""
+    Application = get_application_model()
+
+    def make(
+        method: str | None = "private_key_jwt",
+        *,
+        alg: str = "ES256",
+        grant: str = Application.GRANT_CLIENT_CREDENTIALS,
+        client_type: str = Application.CLIENT_CONFIDENTIAL,
+        redirect_uris: str = "https://client.example.org/cb",
+        signing_alg: str = "",
+        jwks_uri: str = "",
+        hash_client_secret: bool = True,
+    ) -> RegisteredClient:
+        secret = uuid.uuid4().hex + uuid.uuid4().hex
+        app = Application.objects.create(
+            name=f"{method} client",
+            client_id=f"client-{uuid.uuid4().hex[:12]}",
+            client_secret=secret,
+            hash_client_secret=hash_client_secret and method != "client_secret_jwt",
+            client_type=client_type,
+            authorization_grant_type=grant,
+            redirect_uris=redirect_uris,
+            algorithm="",
+        )
+        registered = RegisteredClient(app=app, secret=secret)
+        if method == "private_key_jwt":
+            registered.private_jwk = jose.private_key_to_jwk(jose.generate_private_key(alg), alg=alg)
+            jwks = None if jwks_uri else {"keys": [jose.public_jwk(registered.private_jwk)]}
+            set_client_keys(app, method=method, jwks=jwks, jwks_uri=jwks_uri, signing_alg=signing_alg)
+        elif method is not None:
+            set_client_keys(app, method=method, signing_alg=signing_alg)
+        app.refresh_from_db()
+        return registered
+
+    return make
+
+
+@pytest.fixture
+def token_request(client):
+    """POST to the token endpoint; returns (status, json body, response)."""
+
+    def post(data: dict[str, str], url: str = TOKEN_URL, **headers: str):
+        response = client.post(url, data=data, **headers)
+        return response.status_code, json.loads(response.content or b"{}"), response
+
+    return post
+
+
+def basic_auth(client_id: str, secret: str) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()}

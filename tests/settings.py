@@ -1,0 +1,39 @@
+"""Test settings: the example project on PostgreSQL and Redis, for real."""
+
+import os
+import uuid
+
+from example_project.settings import *  # noqa: F401,F403
+from example_project.settings import OAUTH2_PROVIDER, OAUTH_EXT
+
+from oauth_ext.core import jose
+
+DEBUG = False
+ISSUER = "https://as.example.com"
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": os.environ.get("OAUTH_EXT_TEST_DB", "test"),
+        "USER": os.environ.get("PGUSER", "postgres"),
+        "HOST": os.environ.get("PGHOST", "127.0.0.1"),
+        "PORT": os.environ.get("PGPORT", "5432"),
+    }
+}
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        # A fresh namespace per run: single-use values of an earlier run never collide.
+        "KEY_PREFIX": f"oauth_ext_test_{uuid.uuid4().hex}",
+    }
+}
+
+OAUTH2_PROVIDER = {**OAUTH2_PROVIDER, "OIDC_ISS_ENDPOINT": ISSUER}
+OAUTH_EXT = {
+    **OAUTH_EXT,
+    "ISSUER": ISSUER,
+    "KEYS": {"SIGNING": [jose.private_key_to_jwk(jose.generate_private_key("ES256"))]},
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
