@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("o/", include("oauth2_provider.urls")),
+    path("o/", include("oauth_ext.urls")),
+]
