@@ -1,9 +1,10 @@
 """The ``OAUTH_EXT`` settings object.
 
-One dict in the site's settings, nested per feature. Values are read from
-``django.conf.settings`` on every access so that ``override_settings`` just works,
-and defaults are never written back into ``settings``. Unknown keys are reported by
-the ``oauth_ext.E002`` system check rather than silently ignored.
+One dict in the site's settings, nested per feature, merged over documented
+defaults. The merge is redone whenever Django signals that ``OAUTH_EXT`` changed,
+so ``override_settings`` just works, and defaults are never written back into
+``settings``. Unknown keys are reported by the ``oauth_ext.E002`` system check
+rather than silently ignored.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import copy
 from typing import Any
 
 from django.conf import settings as django_settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 #: Documented defaults. Every key a site may set appears here.
 DEFAULTS: dict[str, Any] = {
@@ -94,7 +97,7 @@ class Section:
             value = self._values[name]
         except KeyError:
             raise AttributeError(f"OAUTH_EXT has no setting {name!r}") from None
-        return Section(value) if isinstance(value, dict) and name.isupper() and _is_section(value) else value
+        return Section(value) if isinstance(value, dict) and _is_section(value) else value
 
     def __getitem__(self, name: str) -> Any:
         return self._values[name]
@@ -107,6 +110,9 @@ def _is_section(value: dict[str, Any]) -> bool:
 class AppSettings:
     """``from oauth_ext.conf import app_settings; app_settings.CLIENT_AUTH.CLOCK_SKEW``."""
 
+    def __init__(self) -> None:
+        self._merged: Section | None = None
+
     @property
     def user_settings(self) -> dict[str, Any]:
         return getattr(django_settings, "OAUTH_EXT", {}) or {}
@@ -114,7 +120,12 @@ class AppSettings:
     def __getattr__(self, name: str) -> Any:
         if not name.isupper():
             raise AttributeError(name)
-        return getattr(Section(_merge(DEFAULTS, self.user_settings)), name)
+        if self._merged is None:
+            self._merged = Section(_merge(DEFAULTS, self.user_settings))
+        return getattr(self._merged, name)
+
+    def reload(self) -> None:
+        self._merged = None
 
     @property
     def issuer(self) -> str | None:
@@ -138,3 +149,9 @@ def unknown_keys(user: dict[str, Any], defaults: dict[str, Any] = DEFAULTS, pref
 
 
 app_settings = AppSettings()
+
+
+@receiver(setting_changed)
+def _reload(*, setting: str, **kwargs: Any) -> None:
+    if setting == "OAUTH_EXT":
+        app_settings.reload()

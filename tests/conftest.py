@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+import jwt
 import pytest
 from django.core.cache import caches
 from oauth2_provider.models import get_application_model
@@ -59,7 +60,8 @@ class RegisteredClient:
             head = {"typ": "client-authentication+jwt"}
         head.update(headers or {})
         head = {k: v for k, v in head.items() if v is not None}
-        return jose.sign(self.claims(**claims), key=key, alg=alg, headers=head)
+        # PyJWS, not jwt.encode: tests must be able to sign claims of any type.
+        return jwt.api_jws.encode(json.dumps(self.claims(**claims)).encode(), key, algorithm=alg, headers=head)
 
     def signer(self) -> AssertionSigner:
         return AssertionSigner(self.private_jwk, client_id=self.client_id, audience=ISSUER)

@@ -7,6 +7,7 @@ key that verifies the signature.
 from __future__ import annotations
 
 import json
+import math
 import time
 from typing import Any
 
@@ -68,7 +69,7 @@ def check_claims(claims: dict[str, Any], *, client_id: str, now: float | None = 
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 class JWTAssertionMethod(ClientAuthMethod):
@@ -122,7 +123,8 @@ class JWTAssertionMethod(ClientAuthMethod):
 
     def authenticate(self, request: Any, client: Any, profile: Any, *, now: float | None = None) -> None:
         header, _ = self._unverified(request)
-        if header.get("typ") not in ACCEPTED_TYPES:
+        typ = header.get("typ")
+        if not (typ is None or isinstance(typ, str)) or typ not in ACCEPTED_TYPES:
             raise InvalidClient(reason=f"typ {header.get('typ')!r} is not a client assertion")
         if header_keys := jose.HEADER_KEY_MEMBERS & header.keys():
             raise InvalidClient(reason=f"keys in the JWT header are not trusted: {sorted(header_keys)}")

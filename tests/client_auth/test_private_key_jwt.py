@@ -213,3 +213,32 @@ def test_failure_reason_is_logged_not_returned(make_client, token_request, caplo
         body = _expect_invalid_client(token_request, client.form(client.assertion(aud="https://evil.example.com")))
     assert "evil" not in json.dumps(body)
     assert any("evil.example.com" in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.parametrize(
+    "headers, claims",
+    [
+        pytest.param({"typ": ["JWT"]}, {}, id="typ-array"),
+        pytest.param({"typ": {"a": 1}}, {}, id="typ-object"),
+        pytest.param({}, {"exp": float("nan")}, id="exp-nan"),
+        pytest.param({}, {"exp": float("inf")}, id="exp-infinity"),
+        pytest.param({}, {"iat": float("nan")}, id="iat-nan"),
+        pytest.param({}, {"nbf": "tomorrow"}, id="nbf-string"),
+        pytest.param({}, {"exp": True}, id="exp-bool"),
+        pytest.param({}, {"jti": ["a", "b"]}, id="jti-array"),
+        pytest.param({}, {"jti": "j" * 300}, id="jti-huge"),
+        pytest.param({}, {"aud": None}, id="aud-missing"),
+        pytest.param({}, {"aud": {"x": 1}}, id="aud-object"),
+    ],
+)
+def test_odd_types_are_refused_never_500(make_client, token_request, headers, claims):
+    client = make_client()
+    status, body, _ = token_request({"grant_type": "client_credentials", **client.form(client.assertion(headers=headers, **claims))})
+    assert status in (400, 401) and body["error"] in ("invalid_client", "invalid_request"), body
+
+
+@pytest.mark.parametrize("sub", [123, None, "", "a\x00b", "x" * 300, ["client"]])
+def test_odd_subjects_are_refused_never_500(make_client, token_request, sub):
+    client = make_client()
+    status, body, _ = token_request({"grant_type": "client_credentials", **client.form(client.assertion(sub=sub, iss=sub))})
+    assert (status, body["error"]) == (401, "invalid_client"), body
