@@ -18,6 +18,8 @@ from oauth_ext.client import ASSERTION_TYPE, AssertionSigner
 from oauth_ext.clients.services import set_client_keys
 from oauth_ext.core import jose
 
+from .localserver import LocalServer
+
 ISSUER = "https://as.example.com"
 TOKEN_URL = "/o/token/"
 
@@ -123,3 +125,21 @@ def token_request(client):
 
 def basic_auth(client_id: str, secret: str) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()}
+
+
+@pytest.fixture
+def http_server():
+    """A real HTTP server on 127.0.0.1 (see ``tests/localserver.py``)."""
+    server = LocalServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fetch_conf(settings):
+    """Set ``OAUTH_EXT["JWKS_FETCH"]`` values for one test."""
+
+    def configure(**values: Any) -> None:
+        settings.OAUTH_EXT = {**settings.OAUTH_EXT, "JWKS_FETCH": values}
+
+    return configure

@@ -3,14 +3,16 @@
 https only (plain http to loopback only while ``DEBUG``); every address the name
 resolves to must be public unless it is that debug loopback case; the connection is
 pinned to the checked address so a second DNS answer cannot swap it; no redirects;
-a timeout; and a cap on the body size.
+a timeout for the whole exchange; and a cap on the body size.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import socket
+import threading
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -41,13 +43,17 @@ class Target(NamedTuple):
 
 
 def _check_target(url: str) -> Target:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        explicit_port = parts.port
+    except ValueError as exc:  # e.g. a port out of range, which URLValidator lets through
+        raise FetchError(f"malformed URL: {exc}") from exc
     host = parts.hostname
     if not host or parts.username or parts.password:
         raise FetchError("URL must name a host and carry no credentials")
     if parts.scheme not in ("https", "http"):
         raise FetchError("only https URLs are fetched")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    port = explicit_port or (443 if parts.scheme == "https" else 80)
     addresses = _resolve(host, port)
     loopback_only = all(a.is_loopback for a in addresses)
     if parts.scheme == "http" and not (settings.DEBUG and loopback_only):
@@ -58,6 +64,63 @@ def _check_target(url: str) -> Target:
                 raise FetchError(f"{host!r} resolves to non-public address {address}")
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return Target(parts.scheme, host, port, str(addresses[0]), path)
+
+
+class _Deadline:
+    """Cut the connection once ``seconds`` have passed.
+
+    urllib3's timeouts bound each socket operation, not the exchange: a peer sending
+    one byte at a time, each within the timeout, could hold the request for hours.
+    The watched socket is a ``dup`` owned here, so a late shutdown can never reach
+    a descriptor that has since been reused by another connection.
+    """
+
+    def __init__(self, seconds: float):
+        self.expired = False
+        self._done = False
+        self._lock = threading.Lock()
+        self._socks: list[socket.socket] = []
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def connection_class(self, base: type) -> type:
+        deadline = self
+
+        class Connection(base):  # type: ignore[misc, valid-type]
+            def _new_conn(self) -> socket.socket:
+                sock = super()._new_conn()
+                deadline._watch(sock)
+                return sock
+
+        return Connection
+
+    def _watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            watched = sock.dup()
+            self._socks.append(watched)
+            if self.expired:
+                self._shutdown(watched)
+
+    @staticmethod
+    def _shutdown(sock: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+    def _expire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self.expired = True
+            for sock in self._socks:
+                self._shutdown(sock)
+
+    def stop(self) -> None:
+        with self._lock:
+            self._done = True
+            self._timer.cancel()
+            for sock in self._socks:
+                sock.close()
 
 
 def fetch_json(url: str) -> Any:
@@ -75,6 +138,8 @@ def fetch_json(url: str) -> Any:
         )
     else:
         pool = urllib3.HTTPConnectionPool(address, port, **pool_kwargs)
+    deadline = _Deadline(conf.TIMEOUT)
+    pool.ConnectionCls = deadline.connection_class(pool.ConnectionCls)
     try:
         response = pool.urlopen("GET", path, redirect=False, preload_content=False, assert_same_host=False)
         try:
@@ -84,12 +149,17 @@ def fetch_json(url: str) -> Any:
         finally:
             response.release_conn()
     except urllib3.exceptions.HTTPError as exc:
+        if deadline.expired:
+            raise FetchError(f"fetching {url} timed out after {conf.TIMEOUT}s") from exc
         raise FetchError(f"fetching {url} failed: {exc}") from exc
     finally:
+        deadline.stop()
         pool.close()
+    if deadline.expired:  # a body read to the close of the connection ends early, not in error
+        raise FetchError(f"fetching {url} timed out after {conf.TIMEOUT}s")
     if len(body) > conf.MAX_BYTES:
         raise FetchError(f"{url} is larger than {conf.MAX_BYTES} bytes")
     try:
         return json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: nesting too deep
         raise FetchError(f"{url} is not JSON") from exc
