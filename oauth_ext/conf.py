@@ -64,6 +64,24 @@ DEFAULTS: dict[str, Any] = {
         # On an unknown ``kid``, refetch at most once per this many seconds.
         "REFETCH_INTERVAL": 30,
     },
+    "DPOP": {
+        # RFC 9449 proof-of-possession at the token endpoint and resource servers.
+        "ENABLED": True,
+        # Asymmetric JWS algorithms accepted for proofs (§4.3 (5)).
+        "ALGORITHMS": ["ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "RS256", "EdDSA"],
+        # How old a proof's iat may be, and how far in the future (§11.1), seconds.
+        "PROOF_MAX_AGE": 300,
+        "CLOCK_SKEW": 30,
+        # Require server nonces (§8) at the token endpoint / at our resource servers.
+        "REQUIRE_NONCE": False,
+        "RS_REQUIRE_NONCE": False,
+        # A nonce stays valid for one to two steps of this many seconds. Nonces are
+        # keyed HMACs over the step: any process with the same secret accepts them.
+        "NONCE_STEP": 60,
+        # Secret for nonces; None derives one from SECRET_KEY.
+        "NONCE_SECRET": None,
+        "PROOF_MAX_BYTES": 8192,
+    },
     "ACCESS_TOKENS": {
         # "jwt" (RFC 9068), signed with the first KEYS.SIGNING key.
         "FORMAT": "jwt",

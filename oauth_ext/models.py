@@ -1,5 +1,6 @@
 """Models of every feature package, collected for Django's app registry."""
 
 from .clients.models import ClientProfile
+from .dpop.models import GrantBinding, RefreshTokenBinding
 
-__all__ = ["ClientProfile"]
+__all__ = ["ClientProfile", "GrantBinding", "RefreshTokenBinding"]

@@ -8,7 +8,8 @@ can mix the same mixins into it instead.
 from oauth2_provider.oauth2_validators import OAuth2Validator as DOTValidator
 
 from .client_auth.validators import ClientAuthValidatorMixin
+from .dpop.validators import DPoPValidatorMixin
 
 
-class OAuth2Validator(ClientAuthValidatorMixin, DOTValidator):
+class OAuth2Validator(ClientAuthValidatorMixin, DPoPValidatorMixin, DOTValidator):
     pass

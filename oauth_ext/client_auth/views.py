@@ -1,8 +1,12 @@
 """DOT's introspection endpoint (RFC 7662), authenticating clients once, through
-the registry, and answering failed client authentication as RFC 6749 §5.2 does."""
+the registry, answering failed client authentication as RFC 6749 §5.2 does, and
+telling resource servers the key a token is bound to (RFC 9449 §6.2)."""
 
 from __future__ import annotations
 
+import json
+
+from django.http import JsonResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider.compat import login_not_required
@@ -13,6 +17,7 @@ from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 from ..core.errors import InvalidClient
 from ..core.handlers import error_response
 from ..core.oauthlib_errors import from_oauthlib
+from ..tokens.claims import jwt_claims
 
 
 def _presents_client_credentials(request) -> bool:
@@ -27,6 +32,19 @@ def _presents_client_credentials(request) -> bool:
 @method_decorator(csrf_exempt, name="dispatch")
 @method_decorator(login_not_required, name="dispatch")
 class IntrospectTokenView(DOTIntrospectTokenView):
+    @staticmethod
+    def get_token_response(token_value=None):
+        response = DOTIntrospectTokenView.get_token_response(token_value)
+        body = json.loads(response.content)
+        if body.get("active"):
+            cnf = jwt_claims(token_value).get("cnf")
+            body["token_type"] = "DPoP" if cnf and "jkt" in cnf else "Bearer"
+            if cnf:
+                body["cnf"] = cnf
+            response = JsonResponse(body)
+        response["Cache-Control"] = "no-store"
+        return response
+
     def dispatch(self, request, *args, **kwargs):
         if request.method.upper() == "OPTIONS" or not _presents_client_credentials(request):
             # Bearer-token access to introspection stays DOT's.

@@ -35,6 +35,11 @@ class ClientProfile(models.Model):
     )
     jwks = models.JSONField(_("JWKS"), null=True, blank=True, help_text=_("The client's public keys, inline."))
     jwks_uri = models.URLField(_("JWKS URI"), max_length=2000, blank=True)
+    dpop_bound_access_tokens = models.BooleanField(
+        _("DPoP-bound access tokens"),
+        default=False,
+        help_text=_("RFC 9449 §5.2: token requests without a DPoP proof are refused."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -16,6 +16,7 @@ from ..conf import app_settings
 CONTRIBUTORS = (
     "oauth_ext.client_auth.metadata.metadata",
     "oauth_ext.tokens.metadata.metadata",
+    "oauth_ext.dpop.metadata.metadata",
 )
 
 

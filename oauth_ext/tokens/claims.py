@@ -1,14 +1,15 @@
 """Claims of JWT access tokens (RFC 9068 §2.2) and the extension point for more.
 
-Later features (``cnf`` for DPoP and PoP, ``status`` for the status list, ...) add claims
-by listing a provider in ``OAUTH_EXT["ACCESS_TOKENS"]["CLAIMS_PROVIDERS"]``: a
-callable ``(request, claims) -> dict`` whose result is merged in. Providers cannot
-override the registered claims computed here.
+A provider is a callable ``(request, claims) -> dict`` whose result is merged in.
+Features register theirs in ``FEATURE_PROVIDERS`` (``cnf`` for DPoP, ...); a site
+lists its own in ``OAUTH_EXT["ACCESS_TOKENS"]["CLAIMS_PROVIDERS"]``. Site providers
+cannot override the registered claims nor what a feature sets.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import time
 import uuid
 from typing import Any, Callable
@@ -16,8 +17,10 @@ from typing import Any, Callable
 from django.utils.module_loading import import_string
 
 from ..conf import app_settings
+from ..core import jose
 
 REGISTERED = ("iss", "sub", "aud", "exp", "iat", "jti", "client_id")
+FEATURE_PROVIDERS = ("oauth_ext.dpop.claims.confirmation",)
 
 
 @functools.lru_cache(maxsize=8)
@@ -58,4 +61,21 @@ def access_token_claims(request: Any, *, now: int | None = None) -> dict[str, An
     for provider in _providers(tuple(app_settings.ACCESS_TOKENS.CLAIMS_PROVIDERS)):
         extra = provider(request, dict(claims)) or {}
         claims.update({k: v for k, v in extra.items() if k not in REGISTERED})
+    for provider in _providers(FEATURE_PROVIDERS):
+        claims.update(provider(request, dict(claims)) or {})
     return claims
+
+
+def jwt_claims(token: str) -> dict[str, Any]:
+    """The payload of one of our stored JWT access tokens, or {} for any other token.
+
+    Only for tokens found in DOT's table: their signature was made here.
+    """
+    parts = token.split(".") if isinstance(token, str) else []
+    if len(parts) != 3:
+        return {}
+    try:
+        claims = json.loads(jose.b64url_decode(parts[1]))
+    except (jose.JOSEError, ValueError, UnicodeDecodeError):
+        return {}
+    return claims if isinstance(claims, dict) else {}

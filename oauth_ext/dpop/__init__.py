@@ -1,0 +1,1 @@
+"""RFC 9449 OAuth 2.0 Demonstrating Proof of Possession (DPoP)."""

@@ -1,0 +1,8 @@
+"""The ``cnf`` claim of DPoP-bound JWT access tokens (RFC 9449 §6.1)."""
+
+from typing import Any
+
+
+def confirmation(request: Any, claims: dict[str, Any]) -> dict[str, Any]:
+    proof = getattr(request, "dpop", None)
+    return {"cnf": {"jkt": proof.jkt}} if proof is not None else {}
