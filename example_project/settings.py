@@ -115,6 +115,8 @@ OAUTH_EXT = {
     "KEYS": {"SIGNING": [os.environ.get("OAUTH_EXT_SIGNING_KEY", str(VAR_DIR / "as-signing-key.private.jwk.json"))]},
 }
 
+REST_FRAMEWORK = {"EXCEPTION_HANDLER": "oauth_ext.contrib.rest_framework.exception_handler"}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

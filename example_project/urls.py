@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from example_project.demo.views import MeView, ping
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # oauth_ext first: its discovery and introspection views take the place of DOT's.
     path("o/", include("oauth_ext.urls")),
     path("o/", include("oauth2_provider.urls")),
+    path("api/me/", MeView.as_view(), name="api-me"),
+    path("api/ping/", ping, name="api-ping"),
 ]

@@ -82,6 +82,23 @@ DEFAULTS: dict[str, Any] = {
         "NONCE_SECRET": None,
         "PROOF_MAX_BYTES": 8192,
     },
+    "RESOURCE_SERVER": {
+        # How our resource-server helpers validate access tokens:
+        # "database": DOT's token table, like DOT's own protection (revocation is
+        #             immediate; this site issued the token);
+        # "jwt":      the JWT's signature with the AS keys (this site's, or those at
+        #             JWKS_URI) and its claims, no database;
+        # "introspection": RFC 7662 at INTROSPECTION_URL.
+        "TOKEN_VALIDATION": "database",
+        # Required aud in "jwt" mode (None: the issuer, as our tokens carry by default).
+        "AUDIENCE": None,
+        "JWKS_URI": None,
+        "INTROSPECTION_URL": None,
+        "INTROSPECTION_CLIENT_ID": None,
+        "INTROSPECTION_CLIENT_SECRET": None,
+        # Accept unbound tokens with the Bearer scheme (DPoP-bound ones never, §7.2).
+        "ALLOW_BEARER": True,
+    },
     "ACCESS_TOKENS": {
         # "jwt" (RFC 9068), signed with the first KEYS.SIGNING key.
         "FORMAT": "jwt",

@@ -90,6 +90,5 @@ class DPoPAuth(requests.auth.AuthBase):
         retry = response.request.copy()
         retry._dpop_retried = True
         self._sign(retry)
-        response.content  # release the connection
-        response.raw.release_conn()
+        response.close()
         return response.connection.send(retry, **kwargs)

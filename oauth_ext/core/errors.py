@@ -81,6 +81,15 @@ class InvalidToken(OAuthError):
     status_code = 401
 
 
+class InsufficientScope(OAuthError):
+    """RFC 6750 §3.1: "The request requires higher privileges than provided by the
+    access token." Answered with 403."""
+
+    error = "insufficient_scope"
+    status_code = 403
+    description = "The access token lacks the required scope."
+
+
 class TemporarilyUnavailable(OAuthError):
     """RFC 6749 §4.1.2.1: the server cannot handle the request right now. Used when
     a security store (replay cache, key fetch) is unreachable: we fail closed."""

@@ -1,0 +1,38 @@
+"""Protect a plain Django view with DPoP- or bearer-bound access tokens."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from ..core.errors import InsufficientScope, OAuthError
+from ..core.handlers import error_response
+from . import resource
+
+
+def token_required(scopes: list[str] | None = None) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """``@token_required(["read"])``: sets ``request.oauth_token`` (a TokenInfo) or
+    answers 401 with the RFC 9449 §7.1 / RFC 6750 §3 challenge (403 for scope)."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                result = resource.authenticate(request)
+            except OAuthError as exc:
+                return error_response(exc)
+            if result is None:
+                response = JsonResponse({"detail": "Authentication credentials were not provided."}, status=401)
+                response["WWW-Authenticate"] = resource.challenge()
+                return response
+            scheme, info = result
+            if not info.allow_scopes(scopes):
+                return error_response(resource.with_challenge(InsufficientScope(), scheme))
+            request.oauth_token = info
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate

@@ -1,0 +1,129 @@
+"""Access-token validation for resource servers, in the mode a deployment chooses.
+
+Every mode answers the same :class:`TokenInfo`, so the DPoP and scope checks on top
+do not care where the answer came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+from django.contrib.auth import get_user_model
+from oauth2_provider.models import get_access_token_model
+
+from ..conf import app_settings
+from ..core import fetch, jose
+from ..core.errors import InvalidToken
+from ..core.keys import signing_keys
+from .claims import jwt_claims
+
+
+@dataclass
+class TokenInfo:
+    """What a resource server knows about a valid access token."""
+
+    token: str
+    claims: dict[str, Any]
+    scopes: frozenset[str] = field(default_factory=frozenset)
+    user: Any = None
+
+    @property
+    def jkt(self) -> str | None:
+        cnf = self.claims.get("cnf")
+        return cnf.get("jkt") if isinstance(cnf, dict) else None
+
+    @property
+    def scope(self) -> str:
+        """Space-delimited, as DOT's AccessToken.scope (its permission classes read it)."""
+        return " ".join(sorted(self.scopes))
+
+    @property
+    def client_id(self) -> str | None:
+        return self.claims.get("client_id")
+
+    def allow_scopes(self, scopes: Any) -> bool:
+        return not scopes or set(scopes) <= self.scopes
+
+    def is_expired(self) -> bool:
+        return self.claims.get("exp", 0) <= time.time()
+
+    def is_valid(self, scopes: Any = None) -> bool:
+        """The interface of DOT's AccessToken, so DOT's DRF permission classes work."""
+        return not self.is_expired() and self.allow_scopes(scopes)
+
+
+def _from_database(token: str) -> TokenInfo:
+    checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
+    stored = get_access_token_model().objects.select_related("user", "application").filter(token_checksum=checksum).first()
+    if stored is None or not stored.is_valid():
+        raise InvalidToken("The access token is invalid or expired.", reason="unknown, revoked or expired token")
+    claims = jwt_claims(token) or {"exp": int(stored.expires.timestamp())}
+    return TokenInfo(token=token, claims=claims, scopes=frozenset(stored.scope.split()), user=stored.user)
+
+
+def _verification_keys() -> list[dict[str, Any]]:
+    url = app_settings.RESOURCE_SERVER.JWKS_URI
+    if not url:
+        return [key.public_jwk for key in signing_keys()]
+    try:
+        return jose.validate_public_jwks(fetch.fetch_json(url))
+    except (fetch.FetchError, jose.JOSEError) as exc:
+        raise InvalidToken(reason=f"AS keys unavailable: {exc}") from exc
+
+
+def _from_jwt(token: str) -> TokenInfo:
+    conf = app_settings.RESOURCE_SERVER
+    try:
+        header = jose.unverified_header(token, max_bytes=16384)
+        if header.get("typ") not in ("at+jwt", "application/at+jwt"):
+            raise jose.JOSEError("not an RFC 9068 access token")
+        key = jose.select_key(_verification_keys(), kid=header.get("kid"), alg=header["alg"])
+        _, claims = jose.verify_jws(token, key=jose.load_public_jwk(key), algorithms=jose.ASYMMETRIC_ALGORITHMS, max_bytes=16384)
+    except jose.JOSEError as exc:
+        raise InvalidToken("The access token is invalid.", reason=str(exc)) from exc
+    audience = conf.AUDIENCE or app_settings.issuer
+    aud = claims.get("aud")
+    audiences = aud if isinstance(aud, list) else [aud]
+    if claims.get("iss") != app_settings.issuer or audience not in audiences:
+        raise InvalidToken("The access token is invalid.", reason="iss or aud mismatch")
+    exp = claims.get("exp")
+    if not isinstance(exp, (int, float)) or exp <= time.time():
+        raise InvalidToken("The access token has expired.", reason="expired")
+    return TokenInfo(token=token, claims=claims, scopes=frozenset(str(claims.get("scope", "")).split()), user=_user(claims))
+
+
+def _user(claims: dict[str, Any]) -> Any:
+    if claims.get("sub") == claims.get("client_id"):
+        return None
+    return get_user_model().objects.filter(pk=claims.get("sub")).first() if str(claims.get("sub", "")).isdigit() else None
+
+
+def _from_introspection(token: str) -> TokenInfo:
+    conf = app_settings.RESOURCE_SERVER
+    try:
+        response = requests.post(
+            conf.INTROSPECTION_URL,
+            data={"token": token},
+            auth=(conf.INTROSPECTION_CLIENT_ID, conf.INTROSPECTION_CLIENT_SECRET),
+            headers={"Accept": "application/json"},
+            timeout=5,
+            allow_redirects=False,
+        )
+        body = response.json() if response.status_code == 200 else {}
+    except (requests.RequestException, ValueError) as exc:
+        raise InvalidToken(reason=f"introspection failed: {exc}") from exc
+    if not isinstance(body, dict) or body.get("active") is not True:
+        raise InvalidToken("The access token is invalid.", reason="introspection says inactive")
+    return TokenInfo(token=token, claims=body, scopes=frozenset(str(body.get("scope", "")).split()))
+
+
+MODES = {"database": _from_database, "jwt": _from_jwt, "introspection": _from_introspection}
+
+
+def validate_access_token(token: str) -> TokenInfo:
+    """Validate ``token`` by ``RESOURCE_SERVER.TOKEN_VALIDATION``; raise InvalidToken."""
+    return MODES[app_settings.RESOURCE_SERVER.TOKEN_VALIDATION](token)
