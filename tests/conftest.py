@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import secrets
 import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jwt
 import pytest
@@ -143,3 +146,27 @@ def fetch_conf(settings):
         settings.OAUTH_EXT = {**settings.OAUTH_EXT, "JWKS_FETCH": values}
 
     return configure
+
+
+@pytest.fixture
+def authorize(client):
+    """Run the authorization endpoint for ``user`` with PKCE S256; returns the token
+    request that redeems the code (``extra`` adds authorization parameters)."""
+
+    def run(registered: RegisteredClient, user: Any, redirect_uri: str = "https://client.example.org/cb", **extra: str):
+        verifier = secrets.token_urlsafe(48)
+        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        params = {"response_type": "code", "client_id": registered.client_id, "redirect_uri": redirect_uri,
+                  "scope": "read", "state": "s1", "code_challenge": challenge, "code_challenge_method": "S256", **extra}
+        client.force_login(user)
+        url = "/o/authorize/?" + urlencode(params)
+        assert client.get(url).status_code == 200
+        response = client.post(url, {**params, "allow": "Authorize"})
+        client.logout()
+        assert response.status_code == 302, response.content
+        query = parse_qs(urlsplit(response["Location"]).query)
+        assert query["state"] == ["s1"]
+        return {"grant_type": "authorization_code", "code": query["code"][0], "redirect_uri": redirect_uri,
+                "code_verifier": verifier, "client_id": registered.client_id}
+
+    return run

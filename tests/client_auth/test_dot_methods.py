@@ -1,9 +1,5 @@
 """DOT's own methods keep working, and a profile pins each client to its method."""
 
-import base64
-import hashlib
-import secrets
-
 import pytest
 from oauth2_provider.models import get_application_model
 
@@ -52,34 +48,21 @@ def test_two_mechanisms_at_once_is_invalid_request(make_client, token_request):
 
 
 @pytest.mark.parametrize("profile", [None, "none"])
-def test_public_client_with_pkce(make_client, token_request, client, profile, django_user_model):
+def test_public_client_with_pkce(make_client, token_request, authorize, profile, django_user_model):
     Application = get_application_model()
     registered = make_client(profile, grant=Application.GRANT_AUTHORIZATION_CODE, client_type=Application.CLIENT_PUBLIC)
     user = django_user_model.objects.create_user("bob", password="pw")
-    verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    client.force_login(user)
-    params = {"response_type": "code", "client_id": registered.client_id, "redirect_uri": "https://client.example.org/cb",
-              "scope": "read", "code_challenge": challenge, "code_challenge_method": "S256", "allow": "Authorize"}
-    response = client.post("/o/authorize/", params)
-    code = response["Location"].split("code=")[1].split("&")[0]
-    status, body, _ = token_request({"grant_type": "authorization_code", "code": code, "client_id": registered.client_id,
-                                     "redirect_uri": "https://client.example.org/cb", "code_verifier": verifier})
+    status, body, _ = token_request(authorize(registered, user))
     assert status == 200, body
 
 
-def test_public_client_registered_for_keys_cannot_go_unauthenticated(make_client, token_request, client, django_user_model):
+def test_public_client_registered_for_keys_cannot_go_unauthenticated(make_client, token_request, authorize, django_user_model):
     Application = get_application_model()
     registered = make_client("private_key_jwt", grant=Application.GRANT_AUTHORIZATION_CODE, client_type=Application.CLIENT_PUBLIC)
     user = django_user_model.objects.create_user("carol", password="pw")
-    verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    client.force_login(user)
-    params = {"response_type": "code", "client_id": registered.client_id, "redirect_uri": "https://client.example.org/cb",
-              "scope": "read", "code_challenge": challenge, "code_challenge_method": "S256", "allow": "Authorize"}
-    code = client.post("/o/authorize/", params)["Location"].split("code=")[1].split("&")[0]
-    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": "https://client.example.org/cb", "code_verifier": verifier}
-    status, body, _ = token_request({**data, "client_id": registered.client_id})
+    data = authorize(registered, user)
+    status, body, _ = token_request(data)
     assert (status, body["error"]) == (401, "invalid_client")
+    del data["client_id"]
     status, body, _ = token_request({**data, **registered.form()})
     assert status == 200, body

@@ -1,10 +1,6 @@
 """DPoP at the token endpoint: binding, nonces, codes and refresh tokens (RFC 9449 §5, §8, §10)."""
 
-import base64
-import hashlib
-import secrets
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import pytest
@@ -16,7 +12,6 @@ from oauth_ext.client.dpop import DPoPKey
 from ..conftest import basic_auth
 
 TOKEN_HTU = "https://as.example.com/o/token/"
-REDIRECT_URI = "https://client.example.org/cb"
 Application = get_application_model()
 
 
@@ -97,39 +92,22 @@ def test_metadata_lists_dpop_algorithms(client, db):
     assert "HS256" not in document["dpop_signing_alg_values_supported"]
 
 
-def _code(client, registered, user, *, dpop_jkt=None):
-    verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    params = {"response_type": "code", "client_id": registered.client_id, "redirect_uri": REDIRECT_URI, "scope": "read",
-              "code_challenge": challenge, "code_challenge_method": "S256"}
-    if dpop_jkt:
-        params["dpop_jkt"] = dpop_jkt
-    client.force_login(user)
-    url = "/o/authorize/?" + "&".join(f"{k}={v}" for k, v in params.items())
-    assert client.get(url).status_code == 200
-    response = client.post(url, {**{k: v for k, v in params.items() if k != "dpop_jkt"}, "allow": "Authorize"})
-    client.logout()
-    code = parse_qs(urlsplit(response["Location"]).query)["code"][0]
-    return {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI, "code_verifier": verifier,
-            "client_id": registered.client_id}
-
-
 @pytest.fixture
 def public_client(make_client):
     return make_client("none", grant=Application.GRANT_AUTHORIZATION_CODE, client_type=Application.CLIENT_PUBLIC)
 
 
-def test_public_client_flow_with_dpop_jkt_and_bound_refresh(public_client, token_request, client, django_user_model):
+def test_public_client_flow_with_dpop_jkt_and_bound_refresh(public_client, token_request, authorize, django_user_model):
     user = django_user_model.objects.create_user("dana", password="pw")
     key, thief = DPoPKey.generate(), DPoPKey.generate()
-    exchange = _code(client, public_client, user, dpop_jkt=key.jkt)
+    exchange = authorize(public_client, user, dpop_jkt=key.jkt)
 
     status, body, _ = token_request(exchange, **dpop(thief))  # §10: another key cannot redeem the code
     assert (status, body["error"]) == (400, "invalid_grant")
-    exchange = _code(client, public_client, user, dpop_jkt=key.jkt)
+    exchange = authorize(public_client, user, dpop_jkt=key.jkt)
     status, body, _ = token_request(exchange)
     assert (status, body["error"]) == (400, "invalid_grant")
-    exchange = _code(client, public_client, user, dpop_jkt=key.jkt)
+    exchange = authorize(public_client, user, dpop_jkt=key.jkt)
     status, tokens, _ = token_request(exchange, **dpop(key))
     assert status == 200 and tokens["token_type"] == "DPoP", tokens
 
@@ -146,11 +124,11 @@ def test_public_client_flow_with_dpop_jkt_and_bound_refresh(public_client, token
     assert (status, body["error"]) == (400, "invalid_grant")
 
 
-def test_confidential_refresh_tokens_are_not_key_bound(make_client, token_request, client, django_user_model):
+def test_confidential_refresh_tokens_are_not_key_bound(make_client, token_request, authorize, django_user_model):
     """§5: confidential clients authenticate, so they may rotate DPoP keys."""
     registered = make_client(grant=Application.GRANT_AUTHORIZATION_CODE)
     user = django_user_model.objects.create_user("erin", password="pw")
-    exchange = _code(client, registered, user)
+    exchange = authorize(registered, user)
     del exchange["client_id"]
     status, tokens, _ = token_request({**exchange, **registered.form()}, **dpop(DPoPKey.generate()))
     assert status == 200, tokens

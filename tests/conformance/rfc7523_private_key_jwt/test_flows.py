@@ -1,10 +1,5 @@
 """Whole flows with private_key_jwt: authorization code with PKCE, refresh, revocation."""
 
-import base64
-import hashlib
-import secrets
-from urllib.parse import parse_qs, urlsplit
-
 import jwt
 import pytest
 from django.contrib.auth import get_user_model
@@ -12,41 +7,15 @@ from oauth2_provider.models import get_application_model
 
 from ...conftest import basic_auth
 
-REDIRECT_URI = "https://client.example.org/cb"
-
-
 @pytest.fixture
 def user(db):
     return get_user_model().objects.create_user("alice", password="correct horse")
 
 
-def _authorize(client, registered, user, verifier):
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    client.force_login(user)
-    params = {
-        "response_type": "code",
-        "client_id": registered.client_id,
-        "redirect_uri": REDIRECT_URI,
-        "scope": "read",
-        "state": "xyz",
-        "code_challenge": challenge,
-        "code_challenge_method": "S256",
-    }
-    assert client.get("/o/authorize/", params).status_code == 200
-    response = client.post("/o/authorize/", {**params, "allow": "Authorize"})
-    assert response.status_code == 302, response.content
-    query = parse_qs(urlsplit(response["Location"]).query)
-    assert query["state"] == ["xyz"]
-    return query["code"][0]
-
-
-def test_authorization_code_flow_with_private_key_jwt(make_client, token_request, client, user):
+def test_authorization_code_flow_with_private_key_jwt(make_client, token_request, authorize, user):
     registered = make_client(grant=get_application_model().GRANT_AUTHORIZATION_CODE)
-    verifier = secrets.token_urlsafe(48)
-    code = _authorize(client, registered, user, verifier)
-    client.logout()
-
-    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI, "code_verifier": verifier}
+    data = authorize(registered, user)
+    del data["client_id"]
     status, body, _ = token_request({**data, **registered.form()})
     assert status == 200, body
     claims = jwt.decode(body["access_token"], options={"verify_signature": False})
@@ -77,12 +46,11 @@ def test_authorization_code_flow_with_private_key_jwt(make_client, token_request
     assert status == 200, again
 
 
-def test_private_key_jwt_client_cannot_fall_back_to_its_secret(make_client, token_request, client, user):
+def test_private_key_jwt_client_cannot_fall_back_to_its_secret(make_client, token_request, authorize, user):
     """A leftover DOT secret is no way around the registered method."""
     registered = make_client(grant=get_application_model().GRANT_AUTHORIZATION_CODE, hash_client_secret=False)
-    verifier = secrets.token_urlsafe(48)
-    code = _authorize(client, registered, user, verifier)
-    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI, "code_verifier": verifier}
+    data = authorize(registered, user)
+    del data["client_id"]
     status, body, _ = token_request(data, **basic_auth(registered.client_id, registered.secret))
     assert (status, body["error"]) == (401, "invalid_client")
     status, body, _ = token_request({**data, "client_id": registered.client_id, "client_secret": registered.secret})
