@@ -82,6 +82,21 @@ DEFAULTS: dict[str, Any] = {
         "NONCE_SECRET": None,
         "PROOF_MAX_BYTES": 8192,
     },
+    "POP": {
+        # draft-ietf-oauth-pop-key-distribution-07: token_type=pop with req_cnf
+        # (asymmetric) or a server-chosen key (symmetric); resource requests signed
+        # per draft-ietf-oauth-signed-http-request-03.
+        "ENABLED": True,
+        # Resource URI -> that resource server's public encryption JWK (RSA or EC):
+        # symmetric keys in access tokens are encrypted (JWE) to it.
+        "RESOURCE_KEYS": {},
+        # This site's resource-server private JWKs, to read the JWE in tokens.
+        "RS_DECRYPTION_KEYS": [],
+        # Secret from which symmetric PoP keys derive (None: from SECRET_KEY).
+        "KEY_SECRET": None,
+        # How old a signed request's ts may be, seconds.
+        "SIGNATURE_MAX_AGE": 300,
+    },
     "RESOURCE_SERVER": {
         # How our resource-server helpers validate access tokens:
         # "database": DOT's token table, like DOT's own protection (revocation is

@@ -9,7 +9,9 @@ from oauth2_provider.oauth2_validators import OAuth2Validator as DOTValidator
 
 from .client_auth.validators import ClientAuthValidatorMixin
 from .dpop.validators import DPoPValidatorMixin
+from .pop.validators import PoPValidatorMixin
 
 
-class OAuth2Validator(ClientAuthValidatorMixin, DPoPValidatorMixin, DOTValidator):
-    pass
+class OAuth2Validator(ClientAuthValidatorMixin, PoPValidatorMixin, DPoPValidatorMixin, DOTValidator):
+    """Order matters where features meet: DPoP verifies the proof first; PoP, which
+    uses that proof to check possession of ``req_cnf``, runs on its result."""

@@ -1,4 +1,4 @@
-"""The example site's own API, protected by DPoP-bound (or bearer) access tokens."""
+"""The example site's own API, protected by DPoP-bound, PoP or bearer access tokens."""
 
 from django.http import JsonResponse
 from oauth2_provider.contrib.rest_framework import TokenHasScope
@@ -6,15 +6,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from oauth_ext.contrib.rest_framework import DPoPAuthentication
-from oauth_ext.dpop.decorators import token_required
+from oauth_ext.resource_server.decorators import token_required
 
 
-def describe(info, scheme_bound: bool) -> dict:
+def describe(info) -> dict:
     return {
         "client_id": info.client_id,
         "sub": info.claims.get("sub"),
         "scope": sorted(info.scopes),
-        "token_type": "DPoP" if scheme_bound else "Bearer",
+        "token_type": info.token_type,
     }
 
 
@@ -26,10 +26,10 @@ class MeView(APIView):
     required_scopes = ["read"]
 
     def get(self, request):
-        return Response(describe(request.auth, request.auth.jkt is not None))
+        return Response(describe(request.auth))
 
 
 @token_required(["read"])
 def ping(request):
     """Plain Django: ``GET /api/ping/`` with scope ``read``."""
-    return JsonResponse(describe(request.oauth_token, request.oauth_token.jkt is not None))
+    return JsonResponse(describe(request.oauth_token))

@@ -1,6 +1,6 @@
 """DOT's introspection endpoint (RFC 7662), authenticating clients once, through
 the registry, answering failed client authentication as RFC 6749 §5.2 does, and
-telling resource servers the key a token is bound to (RFC 9449 §6.2)."""
+telling resource servers the key a token is bound to (RFC 9449 §6.2, RFC 9201 §5)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 from ..core.errors import InvalidClient
 from ..core.handlers import error_response
 from ..core.oauthlib_errors import from_oauthlib
-from ..tokens.claims import jwt_claims
+from ..pop.keys import introspection_cnf
+from ..tokens.claims import jwt_claims, token_type
 
 
 def _presents_client_credentials(request) -> bool:
@@ -37,10 +38,10 @@ class IntrospectTokenView(DOTIntrospectTokenView):
         response = DOTIntrospectTokenView.get_token_response(token_value)
         body = json.loads(response.content)
         if body.get("active"):
-            cnf = jwt_claims(token_value).get("cnf")
-            body["token_type"] = "DPoP" if cnf and "jkt" in cnf else "Bearer"
-            if cnf:
-                body["cnf"] = cnf
+            claims = jwt_claims(token_value)
+            body["token_type"] = token_type(claims)
+            if isinstance(claims.get("cnf"), dict):
+                body["cnf"] = introspection_cnf(claims["cnf"], claims)
             response = JsonResponse(body)
         response["Cache-Control"] = "no-store"
         return response

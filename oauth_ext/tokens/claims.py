@@ -20,7 +20,8 @@ from ..conf import app_settings
 from ..core import jose
 
 REGISTERED = ("iss", "sub", "aud", "exp", "iat", "jti", "client_id")
-FEATURE_PROVIDERS = ("oauth_ext.dpop.claims.confirmation",)
+# Later ones win: a PoP token's cnf replaces the DPoP key thumbprint its proof set.
+FEATURE_PROVIDERS = ("oauth_ext.dpop.claims.confirmation", "oauth_ext.pop.claims.confirmation")
 
 
 @functools.lru_cache(maxsize=8)
@@ -79,3 +80,14 @@ def jwt_claims(token: str) -> dict[str, Any]:
     except (jose.JOSEError, ValueError, UnicodeDecodeError):
         return {}
     return claims if isinstance(claims, dict) else {}
+
+
+def token_type(claims: dict[str, Any]) -> str:
+    """The token type a token's ``cnf`` makes it: DPoP (``jkt``), pop (``jwk`` or
+    ``jwe``, RFC 7800), or Bearer."""
+    cnf = claims.get("cnf")
+    if not isinstance(cnf, dict):
+        return "Bearer"
+    if "jkt" in cnf:
+        return "DPoP"
+    return "pop" if {"jwk", "jwe"} & cnf.keys() else "Bearer"

@@ -19,7 +19,7 @@ from ..conf import app_settings
 from ..core import fetch, jose
 from ..core.errors import InvalidToken
 from ..core.keys import signing_keys
-from .claims import jwt_claims
+from .claims import jwt_claims, token_type
 
 
 @dataclass
@@ -35,6 +35,10 @@ class TokenInfo:
     def jkt(self) -> str | None:
         cnf = self.claims.get("cnf")
         return cnf.get("jkt") if isinstance(cnf, dict) else None
+
+    @property
+    def token_type(self) -> str:
+        return token_type(self.claims)
 
     @property
     def scope(self) -> str:

@@ -16,7 +16,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from ...core.errors import OAuthError
 from ...core.handlers import error_response
-from ...dpop import resource
+from ...resource_server import authentication as resource
 
 
 class OAuthAuthenticationFailed(exceptions.AuthenticationFailed):

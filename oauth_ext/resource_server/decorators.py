@@ -1,4 +1,4 @@
-"""Protect a plain Django view with DPoP- or bearer-bound access tokens."""
+"""Protect a plain Django view with Bearer, DPoP-bound or PoP access tokens."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from ..core.errors import InsufficientScope, OAuthError
 from ..core.handlers import error_response
-from . import resource
+from . import authentication
 
 
 def token_required(scopes: list[str] | None = None) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
@@ -20,16 +20,16 @@ def token_required(scopes: list[str] | None = None) -> Callable[[Callable[..., H
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
-                result = resource.authenticate(request)
+                result = authentication.authenticate(request)
             except OAuthError as exc:
                 return error_response(exc)
             if result is None:
                 response = JsonResponse({"detail": "Authentication credentials were not provided."}, status=401)
-                response["WWW-Authenticate"] = resource.challenge()
+                response["WWW-Authenticate"] = authentication.challenge()
                 return response
             scheme, info = result
             if not info.allow_scopes(scopes):
-                return error_response(resource.with_challenge(InsufficientScope(), scheme))
+                return error_response(authentication.with_challenge(InsufficientScope(), scheme))
             request.oauth_token = info
             return view(request, *args, **kwargs)
 

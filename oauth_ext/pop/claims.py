@@ -1,0 +1,14 @@
+"""The ``cnf`` claim of PoP access tokens (RFC 7800 §3.2, §3.3)."""
+
+from typing import Any
+
+from . import keys
+
+
+def confirmation(request: Any, claims: dict[str, Any]) -> dict[str, Any]:
+    pop = getattr(request, "pop", None)
+    if pop is None:
+        return {}
+    if pop.jwk is not None:
+        return {"cnf": {"jwk": pop.jwk}}
+    return {"cnf": {"jwe": keys.encrypt_for(pop.resource, keys.symmetric_key(claims["jti"]))}}

@@ -1,0 +1,89 @@
+"""PoP keys: the client's asymmetric key from ``req_cnf``, or a symmetric key the AS
+chooses and hands to the resource server inside the token, encrypted (RFC 7800 §3.3).
+
+A symmetric key derives from the token's ``jti`` under a server secret, so the AS
+can repeat it at introspection without storing it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from typing import Any
+
+from django.conf import settings
+from django.utils.crypto import salted_hmac
+from jwcrypto import jwe as jc_jwe
+from jwcrypto import jwk as jc_jwk
+from jwcrypto.common import JWException
+
+from ..conf import app_settings
+from ..core import jose
+
+SYMMETRIC_ALG = "HS256"
+
+
+class PoPKeyError(Exception):
+    """A PoP key cannot be parsed, encrypted or decrypted. The message is for logs."""
+
+
+def parse_req_cnf(value: str) -> dict[str, Any]:
+    """The public JWK of a ``req_cnf``: base64url or plain JSON ``{"jwk": {...}}``."""
+    try:
+        text = value if value.lstrip().startswith("{") else jose.b64url_decode(value).decode("utf-8")
+        cnf = json.loads(text)
+        jwk = cnf["jwk"]
+        jose.load_public_jwk(jwk)  # RFC 9201: symmetric or private material refused
+    except (jose.JOSEError, ValueError, UnicodeDecodeError, KeyError, TypeError) as exc:
+        raise PoPKeyError(f"req_cnf is not a cnf with a public jwk: {exc}") from exc
+    return jose.public_jwk(jwk)
+
+
+def _secret() -> bytes:
+    configured = app_settings.POP.KEY_SECRET
+    if configured:
+        return configured.encode() if isinstance(configured, str) else configured
+    return salted_hmac("oauth_ext.pop.key", "secret", secret=settings.SECRET_KEY, algorithm="sha256").digest()
+
+
+def symmetric_key(jti: str) -> dict[str, Any]:
+    """The symmetric PoP key of the token with this ``jti``."""
+    k = hmac.new(_secret(), b"pop\x00" + jti.encode(), hashlib.sha256).digest()
+    return {"kty": "oct", "k": jose.b64url_encode(k), "alg": SYMMETRIC_ALG, "kid": jti}
+
+
+def encrypt_for(resource: str, jwk: dict[str, Any]) -> str:
+    """JWE of ``jwk`` to the configured key of ``resource``."""
+    rs_key = app_settings.POP.RESOURCE_KEYS.get(resource)
+    if rs_key is None:
+        raise PoPKeyError(f"no encryption key configured for resource {resource!r}")
+    alg = "RSA-OAEP-256" if rs_key.get("kty") == "RSA" else "ECDH-ES+A256KW"
+    header = {"alg": alg, "enc": "A256GCM", "cty": "jwk+json"}
+    if rs_key.get("kid"):
+        header["kid"] = rs_key["kid"]
+    token = jc_jwe.JWE(json.dumps(jwk).encode(), protected=json.dumps(header))
+    token.add_recipient(jc_jwk.JWK(**rs_key))
+    return token.serialize(compact=True)
+
+
+def decrypt(encrypted: str) -> dict[str, Any]:
+    """The JWK inside a ``cnf.jwe``, read with this site's resource-server keys."""
+    for private in app_settings.POP.RS_DECRYPTION_KEYS:
+        token = jc_jwe.JWE()
+        try:
+            token.deserialize(encrypted, key=jc_jwk.JWK(**private))
+            jwk = json.loads(token.payload)
+        except (JWException, ValueError, TypeError):
+            continue
+        if isinstance(jwk, dict) and jwk.get("kty") == "oct":
+            return jwk
+    raise PoPKeyError("cnf.jwe cannot be decrypted with this resource server's keys")
+
+
+def introspection_cnf(cnf: dict[str, Any], claims: dict[str, Any]) -> dict[str, Any]:
+    """What introspection tells an authenticated resource server (RFC 9201 §5):
+    the key itself, also for symmetric tokens whose JWE it cannot read."""
+    if "jwe" in cnf and isinstance(claims.get("jti"), str):
+        return {"jwk": symmetric_key(claims["jti"])}
+    return cnf

@@ -1,0 +1,68 @@
+"""Authenticate a resource request by its ``Authorization`` scheme, and the
+``WWW-Authenticate`` challenges that answer failures (RFC 6750 §3, RFC 9449 §7.1)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from ..conf import app_settings
+from ..core import jose
+from ..core.errors import InvalidRequest, InvalidToken, OAuthError
+from ..dpop.resource import verify_resource_proof
+from ..pop.signed_requests import verify_signed_request
+from ..tokens.validation import TokenInfo, validate_access_token
+
+SCHEMES = {"bearer": "Bearer", "dpop": "DPoP", "pop": "PoP"}
+
+
+def algorithms() -> str:
+    return " ".join(sorted(set(app_settings.DPOP.ALGORITHMS) & jose.ASYMMETRIC_ALGORITHMS))
+
+
+def challenge(exc: OAuthError | None = None, *, scheme: str | None = None) -> str:
+    """Without an error every accepted scheme is offered; with one, the scheme the
+    client used carries it (§7.2)."""
+    dpop = f'DPoP algs="{algorithms()}"'
+    if exc is None:
+        return f"Bearer, {dpop}" if app_settings.RESOURCE_SERVER.ALLOW_BEARER else dpop
+    params = f'error="{exc.error}", error_description="{exc.description}"'
+    if scheme == "DPoP":
+        return f'DPoP {params}, algs="{algorithms()}"'
+    return f"{scheme or 'Bearer'} {params}"
+
+
+def with_challenge(exc: OAuthError, scheme: str) -> OAuthError:
+    """``exc`` with the ``WWW-Authenticate`` challenge of the scheme the client used."""
+    exc.headers.setdefault("WWW-Authenticate", challenge(exc, scheme=scheme))
+    return exc
+
+
+def bound(info: TokenInfo) -> bool:
+    cnf = info.claims.get("cnf")
+    return isinstance(cnf, dict) and bool(cnf)
+
+
+def authenticate(request: HttpRequest) -> tuple[str, TokenInfo] | None:
+    """``(scheme, token info)`` for a request carrying a valid token, None for one
+    carrying none; any failure raises an OAuthError with its challenge."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if not header:
+        return None
+    name, _, credential = header.partition(" ")
+    scheme = SCHEMES.get(name.lower(), "Bearer")
+    credential = credential.strip()
+    if name.lower() not in SCHEMES or not credential or " " in credential or "," in header:
+        raise with_challenge(InvalidRequest("Malformed Authorization header."), scheme)
+    try:
+        if scheme == "PoP":
+            return scheme, verify_signed_request(request, credential)
+        info = validate_access_token(credential)
+        if scheme == "DPoP":
+            verify_resource_proof(request, credential, info)
+        elif bound(info):  # RFC 9449 §7.2: a bound token is never a bearer token
+            raise InvalidToken("Key-bound access token presented as a bearer token.")
+        elif not app_settings.RESOURCE_SERVER.ALLOW_BEARER:
+            raise InvalidToken("Bearer tokens are not accepted here.")
+        return scheme, info
+    except OAuthError as exc:
+        raise with_challenge(exc, scheme) from exc
