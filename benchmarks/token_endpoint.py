@@ -1,0 +1,425 @@
+#!/usr/bin/env python
+"""Token endpoint benchmark: client_credentials with three kinds of client authentication.
+
+* ``a``  -- ``client_secret_basic`` handled by DOT, secret in clear. The main baseline.
+* ``a2`` -- the same with DOT's default hashed secret (PBKDF2): reported, never the only baseline.
+* ``b``  -- ``private_key_jwt`` (oauth_ext), a fresh ES256 client assertion per request.
+
+The real stack (BENCHMARKS.md): the example project under gunicorn (2 sync workers),
+PostgreSQL and Redis on loopback, DEBUG off, persistent DB connections, a dedicated
+database and cache key prefix. Load comes from a spawned process with a fixed number of
+threads; each batch's requests, assertions included, are built before its clock starts.
+After a warm-up the variants alternate ``a b a2`` for ``--rounds`` rounds; medians are
+quoted. Queries per request are counted in-process (django.test.Client with
+CaptureQueriesContext, never timed). Targets are printed, never asserted. Clients, cache
+keys, the server and temporary files are removed at the end.
+
+    .venv/bin/python benchmarks/token_endpoint.py            # full run, about 3 minutes
+    .venv/bin/python benchmarks/token_endpoint.py --quick    # seconds: proves it works
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import http.client
+import io
+import itertools
+import math
+import multiprocessing
+import os
+import platform
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN_PATH = "/o/token/"
+FORM = "application/x-www-form-urlencoded"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+ORDER = ("a", "b", "a2")
+LABELS = {
+    "a": "client_secret_basic, clear secret (DOT)",
+    "a2": "client_secret_basic, hashed secret (DOT)",
+    "b": "private_key_jwt ES256 (oauth_ext)",
+}
+Request = tuple[dict[str, str], bytes]  # headers, body
+
+
+# ----------------------------------------------------------------- load generator (child process)
+
+def run_batch(port: int, requests: list[Request], concurrency: int, time_limit: float) -> dict[str, Any]:
+    """Send ``requests`` from ``concurrency`` threads, in a spawned process without Django.
+
+    Sync workers close every connection: http.client reconnects per request (loopback)."""
+    counter, gate = itertools.count(), threading.Barrier(concurrency + 1)
+    latencies: list[float] = []  # list.append is atomic: threads share these two
+    failures: list[str] = []
+    deadline = time.perf_counter() + time_limit
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        gate.wait()
+        while (i := next(counter)) < len(requests) and time.perf_counter() < deadline:
+            headers, body = requests[i]
+            t0 = time.perf_counter()
+            try:
+                conn.request("POST", TOKEN_PATH, body=body, headers=headers)
+                response = conn.getresponse()
+                data = response.read()
+                if response.status != 200 or b"access_token" not in data:
+                    failures.append(f"HTTP {response.status}: {data[:200]!r}")
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                failures.append(repr(exc))
+            latencies.append(time.perf_counter() - t0)
+        conn.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    start = time.perf_counter()
+    gate.wait()
+    for thread in threads:
+        thread.join()
+    return {"elapsed": time.perf_counter() - start, "latencies": latencies, "errors": len(failures), "failures": failures[:3]}
+
+
+@dataclass
+class Batch:
+    elapsed: float
+    latencies: list[float]
+    errors: int
+    failures: list[str]
+    cpu: float  # CPU seconds (user + system) of the gunicorn workers per request
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.elapsed
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[max(0, math.ceil(p * len(ordered)) - 1)]
+
+
+# ----------------------------------------------------------------- the stack
+
+def stack_env(database: str, port: int, workdir: Path, prefix: str) -> dict[str, str]:
+    return {
+        "DJANGO_SETTINGS_MODULE": "example_project.settings",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+        "REDIS_URL": REDIS_URL,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_CONN_MAX_AGE": "600",
+        "OAUTH_EXT_SIGNING_KEY": str(workdir / "as-signing-key.private.jwk.json"),
+        "OAUTH_EXT_ISSUER": f"http://127.0.0.1:{port}/o",
+        "OAUTH_EXT_VAR_DIR": str(workdir),
+        "CACHE_KEY_PREFIX": prefix,
+        "OAUTH_EXT_LOG_LEVEL": "WARNING",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
+
+
+def setup_django(env: dict[str, str], workdir: Path, database: str) -> None:
+    """Create and migrate the database, configure this process like the server, make the AS key."""
+    done = subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", database], capture_output=True, text=True)
+    if done.returncode and "already exists" not in done.stderr:
+        raise SystemExit(f"createdb {database} failed: {done.stderr.strip()}")
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("oauth_ext_keygen", out=str(workdir), name="as-signing-key", if_missing=True, stdout=io.StringIO())
+
+
+class Gunicorn:
+    """The example project under gunicorn; master and workers are stopped on exit."""
+
+    def __init__(self, port: int, env: dict[str, str], workers: int, log: Path):
+        self.port, self.env, self.workers, self.log = port, env, workers, log
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Gunicorn:
+        cmd = [sys.executable, "-m", "gunicorn", "example_project.wsgi:application", "--chdir", str(ROOT),
+               "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--worker-class", "sync",
+               "--log-level", "warning"]
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen(cmd, env={**os.environ, **self.env}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                conn.request("GET", "/o/.well-known/oauth-authorization-server")
+                if conn.getresponse().status == 200:
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__()
+        raise SystemExit(f"gunicorn did not come up (exit code {self.proc.poll()}):\n{self.log.read_text()[-2000:]}")
+
+    def worker_cpu(self) -> float:
+        """CPU seconds used so far by the master's children: robust to other load on the machine."""
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()  # fields 3.. of proc(5)
+            except OSError:
+                continue
+            if int(fields[1]) == self.proc.pid:
+                total += int(fields[11]) + int(fields[12])  # utime + stime, in ticks
+        return total / os.sysconf("SC_CLK_TCK")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()  # the master stops its workers
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()  # its workers exit when they see their parent gone
+                self.proc.wait()
+
+
+# ----------------------------------------------------------------- clients and requests
+
+@dataclass
+class Clients:
+    secrets: dict[str, tuple[str, str]]  # variant -> (client_id, secret)
+    signer: Any  # oauth_ext.client.AssertionSigner
+
+    def request(self, variant: str) -> Request:
+        body = {"grant_type": "client_credentials"}
+        headers = {"Content-Type": FORM, "Host": "127.0.0.1"}
+        if variant == "b":
+            body.update(self.signer.form_fields())  # fresh jti and signature on each call
+        else:
+            client_id, secret = self.secrets[variant]
+            headers["Authorization"] = "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+        return headers, urlencode(body).encode()
+
+
+def create_clients(run_id: str, issuer: str) -> Clients:
+    from oauth2_provider.models import get_application_model
+
+    from oauth_ext.client import AssertionSigner
+    from oauth_ext.clients.services import set_client_keys
+    from oauth_ext.core import jose
+
+    Application = get_application_model()
+    apps, plain = {}, {}
+    for variant in ORDER:
+        plain[variant] = secrets.token_hex(32)
+        apps[variant] = Application.objects.create(
+            name=f"token-endpoint-bench {run_id} {variant}", client_id=f"bench-{run_id}-{variant}",
+            client_secret=plain[variant], hash_client_secret=variant == "a2",
+            client_type=Application.CLIENT_CONFIDENTIAL, authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
+            redirect_uris="", algorithm="",
+        )
+    private_jwk = jose.private_key_to_jwk(jose.generate_private_key("ES256"))
+    set_client_keys(apps["b"], method="private_key_jwt", jwks={"keys": [jose.public_jwk(private_jwk)]})
+    signer = AssertionSigner(private_jwk, client_id=apps["b"].client_id, audience=issuer)
+    return Clients(secrets={v: (apps[v].client_id, plain[v]) for v in ("a", "a2")}, signer=signer)
+
+
+def delete_clients(run_id: str) -> None:
+    from oauth2_provider.models import get_application_model
+
+    get_application_model().objects.filter(client_id__startswith=f"bench-{run_id}-").delete()  # and their tokens
+
+
+def delete_cache_keys(prefix: str) -> None:
+    import redis
+
+    with redis.Redis.from_url(REDIS_URL) as client:
+        for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+            client.delete(key)
+
+
+def count_queries(clients: Clients, show: bool) -> dict[str, int]:
+    """Queries of one request of each kind, each after one uncounted request of that kind."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    test_client, counts = Client(), {}
+    for variant in ORDER:
+        for _ in range(2):
+            headers, body = clients.request(variant)
+            extra = {k: v for k, v in headers.items() if k != "Content-Type"}
+            with CaptureQueriesContext(connection) as captured:
+                response = test_client.post(TOKEN_PATH, data=body, content_type=FORM, headers=extra)
+            if response.status_code != 200:
+                raise SystemExit(f"in-process {variant} request failed: {response.status_code} {response.content[:300]!r}")
+        counts[variant] = len(captured.captured_queries)
+        for query in captured.captured_queries if show else []:
+            print(f"  [{variant}] {query['sql'][:140]}")
+    return counts
+
+
+def es256_verify_seconds(clients: Clients, iterations: int) -> float:
+    """One ES256 verification with ``cryptography`` alone (median of 5 timed loops)."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    data = clients.signer.assertion().rsplit(".", 1)[0].encode()  # a real JWS signing input
+    algorithm = ec.ECDSA(hashes.SHA256())
+    signature, public_key = clients.signer.key.sign(data, algorithm), clients.signer.key.public_key()
+    samples = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        for _ in range(iterations):
+            public_key.verify(signature, data, algorithm)
+        samples.append((time.perf_counter() - t0) / iterations)
+    return statistics.median(samples)
+
+
+# ----------------------------------------------------------------- running and reporting
+
+def run_rounds(
+    pool: ProcessPoolExecutor, server: Gunicorn, clients: Clients, args: argparse.Namespace
+) -> dict[str, list[Batch]]:
+    sizes = {"a": args.requests, "b": args.requests, "a2": args.hashed_requests}
+
+    def batch(variant: str, n: int) -> Batch:
+        requests = [clients.request(variant) for _ in range(n)]  # all assertions signed before the clock starts
+        cpu = server.worker_cpu()
+        raw = pool.submit(run_batch, server.port, requests, args.concurrency, args.batch_timeout).result()
+        cpu = (server.worker_cpu() - cpu) / max(1, len(raw["latencies"]))
+        return Batch(raw["elapsed"], raw["latencies"], raw["errors"], raw["failures"], cpu)
+
+    for variant in ORDER:
+        warm = batch(variant, args.warmup if variant != "a2" else max(2, args.hashed_requests // 4))
+        print(f"warm-up {variant:>2}: {len(warm.latencies)} requests, {warm.rps:.1f} req/s, {warm.errors} errors", flush=True)
+    results: dict[str, list[Batch]] = {v: [] for v in ORDER}
+    for round_no in range(1, args.rounds + 1):
+        parts = []
+        for variant in ORDER:
+            result = batch(variant, sizes[variant])
+            results[variant].append(result)
+            parts.append(f"{variant} {result.rps:6.1f} req/s p50 {result.percentile(.5) * 1e3:6.1f} ms"
+                         f" cpu {result.cpu * 1e3:5.2f} ms"
+                         + (f" ({result.errors} errors, e.g. {result.failures[0]})" if result.errors else ""))
+        print(f"round {round_no}: " + " | ".join(parts), flush=True)
+    return results
+
+
+def machine() -> str:
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "unknown CPU")
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"nproc={len(os.sched_getaffinity(0))}, CPU: {model}, Python {platform.python_version()}, load average now {load}"
+
+
+def report(results: dict[str, list[Batch]], queries: dict[str, int], verify: float, args: argparse.Namespace) -> None:
+    from django.contrib.auth.hashers import get_hasher
+
+    median, hasher = statistics.median, get_hasher()
+    rps = {v: median([b.rps for b in results[v]]) for v in ORDER}
+    print(f"\n== Token endpoint benchmark: client_credentials, gunicorn {args.workers} sync workers, "
+          f"concurrency {args.concurrency}, median of {args.rounds} rounds")
+    print(f"machine: {machine()}")
+    print(f"requests per round: a={args.requests} b={args.requests} a2={args.hashed_requests}"
+          f" (a2: {hasher.algorithm}, {getattr(hasher, 'iterations', '?')} iterations)\n")
+    print(f"{'variant':<46} {'requests/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/req':>10} {'queries/req':>11}"
+          f" {'errors':>6}")
+    cpu = {v: median([b.cpu for b in results[v]]) for v in ORDER}
+    for v in ORDER:
+        p50, p99 = (median([b.percentile(p) for b in results[v]]) * 1e3 for p in (.50, .99))
+        print(f"{v:<4}{LABELS[v]:<42} {rps[v]:>10.1f} {p50:>8.1f} {p99:>8.1f} {cpu[v] * 1e3:>10.2f} {queries[v]:>11}"
+              f" {sum(b.errors for b in results[v]):>6}")
+    print("(CPU ms/req: user + system CPU of the gunicorn workers per request; PostgreSQL and Redis not included)")
+    ratio_a = rps["b"] / rps["a"]
+    paired = [b.rps / a.rps for a, b in zip(results["a"], results["b"])]
+    print(f"\nratio b/a  = {ratio_a:.2f}   (per round: {', '.join(f'{r:.2f}' for r in paired)}; median {median(paired):.2f})")
+    print(f"ratio b/a2 = {rps['b'] / rps['a2']:.2f}")
+    print(f"worker CPU ratio a/b = {cpu['a'] / cpu['b']:.2f}   (b/a if the workers' CPU were the only cost)")
+    wall = args.workers * (1 / rps["b"] - 1 / rps["a"])  # worker-seconds per request
+    print(f"ES256 verify alone (cryptography): {verify * 1e6:.1f} us per call")
+    print(f"per-request overhead of b over a: worker CPU {(cpu['b'] - cpu['a']) * 1e6:.0f} us"
+          f" = {(cpu['b'] - cpu['a']) / verify:.1f} x one ES256 verify;"
+          f" worker wall time {wall * 1e6:.0f} us = {wall / verify:.1f} x")
+    print("targets (informational, never asserted):")
+    print(f"  b/a >= 0.80 ................... {ratio_a:.3f}  {'met' if ratio_a >= 0.8 else 'MISSED'}"
+          f"   (median per-round ratio {median(paired):.2f}, worker CPU ratio {cpu['a'] / cpu['b']:.2f})")
+    met = queries["b"] <= queries["a"] + 2
+    print(f"  queries b <= queries a + 2 .... {queries['b']} <= {queries['a']} + 2  {'met' if met else 'MISSED'}")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=1000, help="requests per round for a and for b")
+    parser.add_argument("--hashed-requests", type=int, default=24, help="requests per round for a2 (PBKDF2 is slow)")
+    parser.add_argument("--rounds", type=int, default=9, help="at least 3")
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--warmup", type=int, default=300, help="warm-up requests for a and for b")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (BENCHMARKS.md: 2)")
+    parser.add_argument("--batch-timeout", type=float, default=60.0, help="seconds after which a batch stops sending")
+    parser.add_argument("--verify-iterations", type=int, default=2000)
+    parser.add_argument("--database", default="oauth_ext_bench")
+    parser.add_argument("--port", type=int, default=0, help="0: a free port")
+    parser.add_argument("--show-queries", action="store_true", help="print the SQL of the counted requests")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: proves the script works; numbers are noise")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.requests, args.hashed_requests, args.rounds, args.warmup, args.verify_iterations = 40, 4, 3, 20, 200
+    if args.rounds < 3:
+        parser.error("--rounds must be at least 3")
+    return args
+
+
+def quietly(step: Callable[..., None], *args: Any) -> None:
+    """Run a clean-up step without hiding the original error or skipping the other steps."""
+    try:
+        step(*args)
+    except Exception as exc:  # noqa: BLE001
+        print(f"clean-up {step.__name__} failed: {exc!r}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that the clean-up below runs
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port, run_id = args.port or sock.getsockname()[1], secrets.token_hex(4)
+    prefix, workdir = f"oauth_ext_bench_{run_id}", Path(tempfile.mkdtemp(prefix="oauth_ext_bench_"))
+    env = stack_env(args.database, port, workdir, prefix)
+    pool: ProcessPoolExecutor | None = None
+    try:
+        setup_django(env, workdir, args.database)
+        clients = create_clients(run_id, env["OAUTH_EXT_ISSUER"])
+        queries = count_queries(clients, args.show_queries)
+        verify = es256_verify_seconds(clients, args.verify_iterations)
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        with Gunicorn(port, env, args.workers, workdir / "gunicorn.log") as server:
+            results = run_rounds(pool, server, clients, args)
+            server_log = server.log.read_text().strip()
+        report(results, queries, verify, args)
+        if server_log:
+            print(f"\ngunicorn log (tail):\n{server_log[-1500:]}")
+        return 1 if any(b.errors for batches in results.values() for b in batches) else 0
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+        if "django.db" in sys.modules:  # Django was set up
+            quietly(delete_clients, run_id)
+            quietly(sys.modules["django.db"].connections.close_all)
+        quietly(delete_cache_keys, prefix)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
