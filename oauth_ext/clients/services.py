@@ -26,7 +26,10 @@ def load_client(client_id: str):
     if not isinstance(client_id, str) or not client_id or "\x00" in client_id or len(client_id) > 255:
         return None
     Application = get_application_model()
-    return Application.objects.select_related("oauth_ext_profile").filter(client_id=client_id).first()
+    try:
+        return Application.objects.select_related("oauth_ext_profile").get(client_id=client_id)
+    except Application.DoesNotExist:
+        return None
 
 
 def get_profile(application: Any) -> ClientProfile | None:

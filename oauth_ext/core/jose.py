@@ -9,6 +9,7 @@ or a key carried in the token's own header.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 from typing import Any
@@ -64,9 +65,23 @@ def jwk_thumbprint(jwk: dict[str, Any], hash_name: str = "sha256") -> str:
 
 
 def load_public_jwk(jwk: Any) -> PublicKey:
-    """A public key from a JWK, refusing private or symmetric material."""
+    """A public key from a JWK, refusing private or symmetric material.
+
+    Parsed keys are remembered: the same client keys and DPoP keys come back on
+    every request.
+    """
     if not isinstance(jwk, dict):
         raise JOSEError("JWK is not an object")
+    try:
+        canonical = json.dumps(jwk, sort_keys=True)
+    except (TypeError, ValueError) as exc:
+        raise JOSEError("JWK is not JSON") from exc
+    return _load_public_jwk(canonical)
+
+
+@functools.lru_cache(maxsize=1024)
+def _load_public_jwk(canonical: str) -> PublicKey:
+    jwk = json.loads(canonical)
     if PRIVATE_JWK_MEMBERS & jwk.keys() or jwk.get("kty") == "oct":
         raise JOSEError("JWK holds private or symmetric key material")
     kty = jwk.get("kty")
@@ -179,12 +194,16 @@ def verify_jws(token: str, *, key: Any, algorithms: list[str] | set[str] | froze
         raise JOSEError("HMAC algorithm with a non-secret key")
     if alg not in HMAC_ALGORITHMS and isinstance(key, (bytes, str)):
         raise JOSEError("asymmetric algorithm with a secret key")
+    signing_input, _, signature = token.rpartition(".")
     try:
-        decoded = jwt.api_jws.PyJWS().decode_complete(token, key=key, algorithms=[alg])
-    except jwt.exceptions.PyJWTError as exc:
+        algorithm = jwt.get_algorithm_by_name(alg)
+        valid = algorithm.verify(signing_input.encode("ascii"), algorithm.prepare_key(key), b64url_decode(signature))
+    except (jwt.exceptions.PyJWTError, NotImplementedError, ValueError, TypeError, UnicodeEncodeError) as exc:
         raise JOSEError(f"signature verification failed: {exc}") from exc
+    if not valid:
+        raise JOSEError("signature verification failed")
     try:
-        claims = json.loads(decoded["payload"])
+        claims = json.loads(b64url_decode(signing_input.split(".", 1)[1]))
     except (ValueError, UnicodeDecodeError) as exc:
         raise JOSEError("payload is not JSON") from exc
     if not isinstance(claims, dict):
