@@ -115,6 +115,14 @@ OAUTH_EXT = {
     "KEYS": {"SIGNING": [os.environ.get("OAUTH_EXT_SIGNING_KEY", str(VAR_DIR / "as-signing-key.private.jwk.json"))]},
 }
 
+# Celery on Redis when REDIS_URL is set; without a broker (the demo) tasks run inline.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", os.environ.get("REDIS_URL", ""))
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "oauth_ext")
+CELERY_BEAT_SCHEDULE = {
+    "reissue-status-lists": {"task": "oauth_ext.status_list.reissue", "schedule": 600.0},
+}
+
 REST_FRAMEWORK = {"EXCEPTION_HANDLER": "oauth_ext.contrib.rest_framework.exception_handler"}
 
 LOGGING = {

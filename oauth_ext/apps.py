@@ -8,3 +8,4 @@ class OAuthExtConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
+        from .status_list import receivers  # noqa: F401  (revocations set token status)

@@ -114,6 +114,22 @@ DEFAULTS: dict[str, Any] = {
         # Accept unbound tokens with the Bearer scheme (DPoP-bound ones never, §7.2).
         "ALLOW_BEARER": True,
     },
+    "STATUS_LIST": {
+        # draft-ietf-oauth-status-list-21: a status index in every JWT access token.
+        "ENABLED": True,
+        # Entries per list; a new list opens when one is full.
+        "SIZE": 1_048_576,
+        # Bits per entry: 1 (VALID/INVALID) or 2 and more to allow SUSPENDED.
+        "BITS": 1,
+        # Seconds a relying party may cache a Status List Token (its ttl claim).
+        "TTL": 300,
+        # Lifetime of a Status List Token (exp - iat), and how long before its exp
+        # the periodic task reissues it.
+        "VALIDITY": 86_400,
+        "REISSUE_BEFORE": 3_600,
+        # A burst of status changes within this many seconds causes one rebuild.
+        "DEBOUNCE": 2,
+    },
     "ACCESS_TOKENS": {
         # "jwt" (RFC 9068), signed with the first KEYS.SIGNING key.
         "FORMAT": "jwt",

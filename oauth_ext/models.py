@@ -2,5 +2,6 @@
 
 from .clients.models import ClientProfile
 from .dpop.models import GrantBinding, RefreshTokenBinding
+from .status_list.models import StatusEntry, StatusList
 
-__all__ = ["ClientProfile", "GrantBinding", "RefreshTokenBinding"]
+__all__ = ["ClientProfile", "GrantBinding", "RefreshTokenBinding", "StatusEntry", "StatusList"]

@@ -11,6 +11,7 @@ from django.urls import path, re_path
 
 from .client_auth.views import IntrospectTokenView
 from .core.views import AuthorizationServerMetadataView, JWKSView, OpenIDConfigurationView
+from .status_list.views import StatusListAggregationView, StatusListView
 
 app_name = "oauth_ext"
 
@@ -19,4 +20,6 @@ urlpatterns = [
     re_path(r"^\.well-known/openid-configuration/?$", OpenIDConfigurationView.as_view(), name="openid-configuration"),
     path("introspect/", IntrospectTokenView.as_view(), name="introspect"),
     path("jwks/", JWKSView.as_view(), name="jwks"),
+    path("statuslists/", StatusListAggregationView.as_view(), name="status-list-aggregation"),
+    path("statuslists/<int:pk>", StatusListView.as_view(), name="status-list"),
 ]

@@ -36,4 +36,8 @@ OAUTH_EXT = {
     "ISSUER": ISSUER,
     "KEYS": {"SIGNING": [jose.private_key_to_jwk(jose.generate_private_key("ES256"))]},
 }
+# In-process tests run tasks inline; the worker test starts a real worker on Redis.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/1")
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("OAUTH_EXT_CELERY_EAGER", "1") == "1"
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "oauth_ext_test")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -17,6 +17,7 @@ CONTRIBUTORS = (
     "oauth_ext.client_auth.metadata.metadata",
     "oauth_ext.tokens.metadata.metadata",
     "oauth_ext.dpop.metadata.metadata",
+    "oauth_ext.status_list.metadata.metadata",
 )
 
 

@@ -21,7 +21,11 @@ from ..core import jose
 
 REGISTERED = ("iss", "sub", "aud", "exp", "iat", "jti", "client_id")
 # Later ones win: a PoP token's cnf replaces the DPoP key thumbprint its proof set.
-FEATURE_PROVIDERS = ("oauth_ext.dpop.claims.confirmation", "oauth_ext.pop.claims.confirmation")
+FEATURE_PROVIDERS = (
+    "oauth_ext.dpop.claims.confirmation",
+    "oauth_ext.pop.claims.confirmation",
+    "oauth_ext.status_list.claims.status",
+)
 
 
 @functools.lru_cache(maxsize=8)
