@@ -123,14 +123,14 @@ class _Deadline:
                 sock.close()
 
 
-def fetch_json(url: str) -> Any:
-    """GET ``url`` and parse it as JSON, under the rules of this module."""
+def fetch(url: str, *, accept: str) -> bytes:
+    """GET ``url`` under the rules of this module and return the body."""
     conf = app_settings.JWKS_FETCH
     scheme, host, port, address, path = _check_target(url)
     pool_kwargs: dict[str, Any] = {
         "timeout": urllib3.Timeout(total=conf.TIMEOUT),
         "retries": False,
-        "headers": {"Host": host if port in (80, 443) else f"{host}:{port}", "Accept": "application/json"},
+        "headers": {"Host": host if port in (80, 443) else f"{host}:{port}", "Accept": accept},
     }
     if scheme == "https":
         pool = urllib3.HTTPSConnectionPool(
@@ -159,6 +159,12 @@ def fetch_json(url: str) -> Any:
         raise FetchError(f"fetching {url} timed out after {conf.TIMEOUT}s")
     if len(body) > conf.MAX_BYTES:
         raise FetchError(f"{url} is larger than {conf.MAX_BYTES} bytes")
+    return body
+
+
+def fetch_json(url: str) -> Any:
+    """GET ``url`` and parse it as JSON."""
+    body = fetch(url, accept="application/json")
     try:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: nesting too deep

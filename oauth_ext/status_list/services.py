@@ -143,6 +143,14 @@ def rebuild(list_id: int) -> StatusList:
     return status_list
 
 
+def served(list_id: int) -> StatusList | None:
+    """The list as it is served: built on first demand if no token exists yet."""
+    status_list = StatusList.objects.only("token", "etag", "expires_at").filter(pk=list_id).first()
+    if status_list is not None and not status_list.token:
+        status_list = rebuild(list_id)
+    return status_list
+
+
 def reissue_expiring() -> list[int]:
     """Rebuild the lists never built, changed since, or close to expiry."""
     horizon = timezone.now() + datetime.timedelta(seconds=app_settings.STATUS_LIST.REISSUE_BEFORE)

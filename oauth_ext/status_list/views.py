@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import time
 
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.decorators import method_decorator
 from django.views import View
 from oauth2_provider.compat import login_not_required
@@ -23,9 +22,9 @@ class StatusListView(View):
         if "time" in request.GET:
             # §8.4: historical resolution is optional; "SHOULD return 501".
             return JsonResponse({"error": "historical resolution is not supported"}, status=501)
-        status_list = get_object_or_404(StatusList.objects.only("token", "etag", "expires_at"), pk=pk)
-        if not status_list.token:
-            status_list = services.rebuild(status_list.pk)
+        status_list = services.served(pk)
+        if status_list is None:
+            raise Http404
         etag = f'"{status_list.etag}"'
         max_age = max(0, min(app_settings.STATUS_LIST.TTL, int(status_list.expires_at.timestamp() - time.time())))
         if request.headers.get("If-None-Match") == etag:

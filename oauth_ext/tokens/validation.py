@@ -19,6 +19,7 @@ from ..conf import app_settings
 from ..core import fetch, jose
 from ..core.errors import InvalidToken
 from ..core.keys import signing_keys
+from ..status_list import client as status_list_client
 from .claims import jwt_claims, token_type
 
 
@@ -81,11 +82,12 @@ def _verification_keys() -> list[dict[str, Any]]:
 
 def _from_jwt(token: str) -> TokenInfo:
     conf = app_settings.RESOURCE_SERVER
+    keys = _verification_keys()
     try:
         header = jose.unverified_header(token, max_bytes=16384)
         if header.get("typ") not in ("at+jwt", "application/at+jwt"):
             raise jose.JOSEError("not an RFC 9068 access token")
-        key = jose.select_key(_verification_keys(), kid=header.get("kid"), alg=header["alg"])
+        key = jose.select_key(keys, kid=header.get("kid"), alg=header["alg"])
         _, claims = jose.verify_jws(token, key=jose.load_public_jwk(key), algorithms=jose.ASYMMETRIC_ALGORITHMS, max_bytes=16384)
     except jose.JOSEError as exc:
         raise InvalidToken("The access token is invalid.", reason=str(exc)) from exc
@@ -97,6 +99,11 @@ def _from_jwt(token: str) -> TokenInfo:
     exp = claims.get("exp")
     if not isinstance(exp, (int, float)) or exp <= time.time():
         raise InvalidToken("The access token has expired.", reason="expired")
+    try:
+        if not status_list_client.is_valid(claims, keys=keys):  # Token Status List §8.3
+            raise InvalidToken("The access token has been revoked.", reason="status list says revoked or suspended")
+    except status_list_client.StatusUnknown as exc:
+        raise InvalidToken("The access token's status cannot be established.", reason=str(exc)) from exc
     return TokenInfo(token=token, claims=claims, scopes=frozenset(str(claims.get("scope", "")).split()), user=_user(claims))
 
 
