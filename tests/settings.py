@@ -1,5 +1,6 @@
 """Test settings: the example project on PostgreSQL and Redis, for real."""
 
+import json
 import os
 import uuid
 
@@ -31,10 +32,12 @@ CACHES = {
 }
 
 OAUTH2_PROVIDER = {**OAUTH2_PROVIDER, "OIDC_ISS_ENDPOINT": ISSUER}
+# A key per run, or the one a test hands to the worker processes it starts.
+_SIGNING_KEY = os.environ.get("OAUTH_EXT_TEST_SIGNING_KEY")
 OAUTH_EXT = {
     **OAUTH_EXT,
     "ISSUER": ISSUER,
-    "KEYS": {"SIGNING": [jose.private_key_to_jwk(jose.generate_private_key("ES256"))]},
+    "KEYS": {"SIGNING": [json.loads(_SIGNING_KEY) if _SIGNING_KEY else jose.private_key_to_jwk(jose.generate_private_key("ES256"))]},
 }
 # In-process tests run tasks inline; the worker test starts a real worker on Redis.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/1")

@@ -111,35 +111,36 @@ def schedule_rebuild(list_id: int) -> None:
 def rebuild(list_id: int) -> StatusList:
     """Encode, sign and swap in a new Status List Token for the list (draft §5.1).
 
-    The swap is one UPDATE: a rebuild that dies before it leaves the previous
-    token served.
+    One transaction that first locks the list: concurrent rebuilds of a list take
+    turns, and a rebuild that dies anywhere rolls back, leaving the previous token
+    served.
     """
     conf = app_settings.STATUS_LIST
     caches[app_settings.REPLAY_CACHE].delete(_debounce_key(list_id))
-    status_list = StatusList.objects.get(pk=list_id)
-    seen_changes = status_list.changes
-    array = StatusArray(status_list.size, status_list.bits)
-    array.update(
-        StatusEntry.objects.filter(status_list_id=list_id).exclude(status=0).values_list("idx", "status").iterator(chunk_size=10_000)
-    )
-    now = timezone.now().replace(microsecond=0)
-    expires = now + datetime.timedelta(seconds=conf.VALIDITY)
-    claims = {
-        "iss": app_settings.issuer,
-        "sub": list_uri(list_id),
-        "iat": int(now.timestamp()),
-        "exp": int(expires.timestamp()),
-        "ttl": conf.TTL,
-        "status_list": {"bits": status_list.bits, "lst": array.lst()},
-    }
-    token = active_key().sign(claims, typ=STATUS_LIST_TYP)
-    StatusList.objects.filter(pk=list_id).update(
-        token=token, etag=hashlib.sha256(token.encode()).hexdigest()[:32],
-        issued_at=now, expires_at=expires, built_changes=seen_changes,
-    )
+    with transaction.atomic():
+        status_list = StatusList.objects.select_for_update().get(pk=list_id)
+        seen_changes = status_list.changes
+        array = StatusArray(status_list.size, status_list.bits)
+        array.update(
+            StatusEntry.objects.filter(status_list_id=list_id).exclude(status=0)
+            .values_list("idx", "status").iterator(chunk_size=10_000)
+        )
+        now = timezone.now().replace(microsecond=0)
+        expires = now + datetime.timedelta(seconds=conf.VALIDITY)
+        claims = {
+            "iss": app_settings.issuer,
+            "sub": list_uri(list_id),
+            "iat": int(now.timestamp()),
+            "exp": int(expires.timestamp()),
+            "ttl": conf.TTL,
+            "status_list": {"bits": status_list.bits, "lst": array.lst()},
+        }
+        status_list.token = active_key().sign(claims, typ=STATUS_LIST_TYP)
+        status_list.etag = hashlib.sha256(status_list.token.encode()).hexdigest()[:32]
+        status_list.issued_at, status_list.expires_at, status_list.built_changes = now, expires, seen_changes
+        status_list.save(update_fields=["token", "etag", "issued_at", "expires_at", "built_changes"])
     if StatusList.objects.filter(pk=list_id, changes__gt=seen_changes).exists():
         schedule_rebuild(list_id)
-    status_list.refresh_from_db()
     return status_list
 
 
