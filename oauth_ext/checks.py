@@ -6,6 +6,7 @@ E005 JWT access tokens on but DOT's ACCESS_TOKEN_GENERATOR is not ours
 E006 REFRESH_TOKEN_GENERATOR unset: refresh tokens would be JWTs too
 E007 REPLAY_CACHE / JWKS_FETCH.CACHE names no configured cache
 E008 ISSUER differs from DOT's OIDC_ISS_ENDPOINT
+E009 STATUS_LIST.BITS is not 1, 2, 4 or 8, or SIZE is not a positive multiple of 8
 W001 replay cache is per-process while DEBUG is off
 W002 oauth_ext.urls is not routed in front of DOT's urls
 W003 DOT's backend class hides repeated credential parameters
@@ -83,6 +84,12 @@ def check_configuration(app_configs=None, **kwargs):
     for alias_setting, alias in (("REPLAY_CACHE", app_settings.REPLAY_CACHE), ("JWKS_FETCH.CACHE", app_settings.JWKS_FETCH.CACHE)):
         if alias not in settings.CACHES:
             messages.append(Error(f"OAUTH_EXT {alias_setting} names cache {alias!r}, which CACHES lacks.", id="oauth_ext.E007"))
+    status_conf = app_settings.STATUS_LIST
+    if status_conf.BITS not in (1, 2, 4, 8) or not isinstance(status_conf.SIZE, int) or status_conf.SIZE <= 0 or status_conf.SIZE % 8:
+        messages.append(Error(
+            "STATUS_LIST needs BITS in 1, 2, 4, 8 and a SIZE that is a positive multiple of 8 (draft §13.8).",
+            id="oauth_ext.E009",
+        ))
     replay_cache = settings.CACHES.get(app_settings.REPLAY_CACHE, {})
     if replay_cache.get("BACKEND") in PER_PROCESS_CACHES and not settings.DEBUG:
         messages.append(Warning(

@@ -61,6 +61,12 @@ def test_e008_issuer_disagrees_with_dot(settings):
     assert "oauth_ext.E008" in ids()
 
 
+@pytest.mark.parametrize("conf", [{"BITS": 3}, {"SIZE": 1000001}, {"SIZE": 0}])
+def test_e009_status_list_shape(settings, conf):
+    settings.OAUTH_EXT = {**settings.OAUTH_EXT, "STATUS_LIST": conf}
+    assert "oauth_ext.E009" in ids()
+
+
 def test_w001_per_process_replay_cache_in_production(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.DEBUG = False
