@@ -11,7 +11,7 @@ def test_changelist_and_rebuild_action(admin_client, db):
     StatusList.objects.filter(pk=list_id).update(changes=1)
     page = admin_client.get("/admin/oauth_ext/statuslist/")
     assert page.status_code == 200
-    assert b"revoked or suspended" in page.content
+    assert b"Revoked or suspended" in page.content
     response = admin_client.post("/admin/oauth_ext/statuslist/", {"action": "rebuild_now", "_selected_action": [list_id]}, follow=True)
     assert b"1 status list(s) rebuilt." in response.content
     rebuilt = StatusList.objects.get(pk=list_id)
