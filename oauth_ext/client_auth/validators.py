@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 from ..core.errors import InvalidClient, OAuthError
-from ..core.oauthlib_errors import to_oauthlib
+from ..core.oauthlib_errors import raised_to_oauthlib, to_oauthlib
 from . import registry
 
 logger = logging.getLogger(__name__)
@@ -20,11 +20,9 @@ logger = logging.getLogger(__name__)
 
 class ClientAuthValidatorMixin:
     def client_authentication_required(self, request: Any, *args: Any, **kwargs: Any) -> bool:
-        try:
+        with raised_to_oauthlib():
             if any(m.presented(request) for m in registry.methods()):
                 return True
-        except OAuthError as exc:
-            raise to_oauthlib(exc) from exc
         return super().client_authentication_required(request, *args, **kwargs)
 
     def authenticate_client(self, request: Any, *args: Any, **kwargs: Any) -> bool:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from oauthlib.oauth2.rfc6749 import errors as oauthlib_errors
 
 from .errors import OAuthError
@@ -23,6 +26,15 @@ class BridgedError(oauthlib_errors.OAuth2Error):
 def to_oauthlib(exc: OAuthError) -> oauthlib_errors.OAuth2Error:
     """An oauthlib error with the same ``error``, status, description and headers."""
     return BridgedError(exc)
+
+
+@contextlib.contextmanager
+def raised_to_oauthlib() -> Iterator[None]:
+    """Inside oauthlib's endpoints, let our errors surface as oauthlib's."""
+    try:
+        yield
+    except OAuthError as exc:
+        raise to_oauthlib(exc) from exc
 
 
 def from_oauthlib(exc: oauthlib_errors.OAuth2Error) -> OAuthError:

@@ -15,9 +15,9 @@ from oauth2_provider.models import get_grant_model, get_refresh_token_model
 
 from ..clients.services import get_profile
 from ..conf import app_settings
-from ..core.errors import InvalidRequest, OAuthError
+from ..core.errors import InvalidRequest
 from ..core.issuer import endpoint_url
-from ..core.oauthlib_errors import to_oauthlib
+from ..core.oauthlib_errors import raised_to_oauthlib
 from . import nonces, proofs
 from .errors import InvalidDPoPProof
 from .models import GrantBinding, RefreshTokenBinding
@@ -40,29 +40,33 @@ def token_endpoint_proof(request: Any) -> proofs.Proof | None:
     )
 
 
+def _proves(request: Any, bindings: Any) -> bool:
+    """No binding, or the request's proof is signed by the bound key."""
+    bound = bindings.values_list("jkt", flat=True).first()
+    return bound is None or (getattr(request, "dpop", None) is not None and request.dpop.jkt == bound)
+
+
 class DPoPValidatorMixin:
     def validate_grant_type(self, client_id: str, grant_type: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
         if not super().validate_grant_type(client_id, grant_type, client, request, *args, **kwargs):
             return False
         request.dpop = None
         if app_settings.DPOP.ENABLED:
-            try:
+            with raised_to_oauthlib():
                 request.dpop = token_endpoint_proof(request)
-            except OAuthError as exc:
-                raise to_oauthlib(exc) from exc
         return True
 
     def validate_code(self, client_id: str, code: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
         if not super().validate_code(client_id, code, client, request, *args, **kwargs):
             return False
-        bound = GrantBinding.objects.filter(grant__code=code, grant__application=client).values_list("jkt", flat=True).first()
         # §10: the proof's key must be the one named by dpop_jkt at authorization.
-        return bound is None or (getattr(request, "dpop", None) is not None and request.dpop.jkt == bound)
+        return _proves(request, GrantBinding.objects.filter(grant__code=code, grant__application=client))
 
     def save_authorization_code(self, client_id: str, code: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> None:
         dpop_jkt = getattr(request, "dpop_jkt", None)
         if dpop_jkt is not None and not (isinstance(dpop_jkt, str) and 0 < len(dpop_jkt) <= 128):
-            raise to_oauthlib(InvalidRequest("dpop_jkt is not a JWK thumbprint"))
+            with raised_to_oauthlib():
+                raise InvalidRequest("dpop_jkt is not a JWK thumbprint")
         super().save_authorization_code(client_id, code, request, *args, **kwargs)
         if dpop_jkt and app_settings.DPOP.ENABLED:
             grant = get_grant_model().objects.get(code=code["code"], application=request.client)
@@ -72,9 +76,8 @@ class DPoPValidatorMixin:
         if not super().validate_refresh_token(refresh_token, client, request, *args, **kwargs):
             return False
         instance = getattr(request, "refresh_token_instance", None)
-        bound = RefreshTokenBinding.objects.filter(refresh_token=instance).values_list("jkt", flat=True).first()
         # §5: a public client's refresh token works only with the key it was bound to.
-        return bound is None or (getattr(request, "dpop", None) is not None and request.dpop.jkt == bound)
+        return _proves(request, RefreshTokenBinding.objects.filter(refresh_token=instance))
 
     def save_bearer_token(self, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
         result = super().save_bearer_token(token, request, *args, **kwargs)

@@ -13,8 +13,8 @@ from typing import Any
 
 from ..conf import app_settings
 from ..core import jose
-from ..core.errors import InvalidRequest, OAuthError
-from ..core.oauthlib_errors import to_oauthlib
+from ..core.errors import InvalidRequest
+from ..core.oauthlib_errors import raised_to_oauthlib
 from ..client_auth.registry import body_param
 from ..tokens.claims import jwt_claims
 from . import keys
@@ -57,10 +57,8 @@ class PoPValidatorMixin:
             return False
         request.pop = None
         if app_settings.POP.ENABLED:
-            try:
+            with raised_to_oauthlib():
                 request.pop = pop_request(request)
-            except OAuthError as exc:
-                raise to_oauthlib(exc) from exc
         return True
 
     def save_bearer_token(self, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
