@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..clients.services import ClientKeysUnavailable, client_keys
+from ..clients.services import client_keys
 from ..conf import app_settings
 from ..core import jose
+from ..core.jwks import KeysUnavailable
 from ..core.errors import InvalidClient
 from .jwt_assertion import JWTAssertionMethod
 
@@ -20,7 +21,7 @@ class PrivateKeyJWT(JWTAssertionMethod):
     def verification_key(self, client: Any, profile: Any, header: dict[str, Any]) -> Any:
         try:
             return jose.load_public_jwk(client_keys(profile, kid=header.get("kid"), alg=header["alg"]))
-        except (jose.JOSEError, ClientKeysUnavailable) as exc:
+        except (jose.JOSEError, KeysUnavailable) as exc:
             raise InvalidClient(reason=f"no usable client key: {exc}") from exc
 
     def metadata(self) -> dict[str, Any]:

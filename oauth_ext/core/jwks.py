@@ -1,0 +1,53 @@
+"""Public keys published by others (a client's ``jwks_uri``, a software publisher's
+keys): inline sets as given, remote sets fetched safely, cached for ``CACHE_TTL``,
+and refetched at most every ``REFETCH_INTERVAL`` seconds when a ``kid`` is unknown,
+so key rotation works without letting unknown ``kid``s hammer the owner."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+
+from django.core.cache import caches
+
+from ..conf import app_settings
+from . import fetch, jose
+
+logger = logging.getLogger(__name__)
+
+
+class KeysUnavailable(Exception):
+    """The key set could not be obtained. The message is for logs."""
+
+
+def fetch_keys(url: str) -> list[dict[str, Any]]:
+    try:
+        return jose.validate_public_jwks(fetch.fetch_json(url))
+    except (fetch.FetchError, jose.JOSEError) as exc:
+        raise KeysUnavailable(str(exc)) from exc
+
+
+def select(*, jwks: dict[str, Any] | None, jwks_uri: str, kid: str | None, alg: str) -> dict[str, Any]:
+    """The public JWK for ``kid``/``alg`` from an inline set or the one at ``jwks_uri``."""
+    if jwks:
+        return jose.select_key(jwks["keys"], kid=kid, alg=alg)
+    if not jwks_uri:
+        raise KeysUnavailable("neither jwks nor jwks_uri")
+    conf = app_settings.JWKS_FETCH
+    cache = caches[conf.CACHE]
+    cache_key = "oauth_ext:jwks:" + hashlib.sha256(jwks_uri.encode()).hexdigest()
+    keys = cache.get(cache_key)
+    fresh = keys is None
+    if fresh:
+        keys = fetch_keys(jwks_uri)
+        cache.set(cache_key, keys, conf.CACHE_TTL)
+    try:
+        return jose.select_key(keys, kid=kid, alg=alg)
+    except jose.KeyNotFound:
+        if fresh or not cache.add(cache_key + ":refetch", 1, conf.REFETCH_INTERVAL):
+            raise
+    logger.info("unknown kid %r at %s: refetching", kid, jwks_uri)
+    keys = fetch_keys(jwks_uri)
+    cache.set(cache_key, keys, conf.CACHE_TTL)
+    return jose.select_key(keys, kid=kid, alg=alg)
