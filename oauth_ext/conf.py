@@ -130,6 +130,25 @@ DEFAULTS: dict[str, Any] = {
         # A burst of status changes within this many seconds causes one rebuild.
         "DEBOUNCE": 2,
     },
+    "CLIENT_INSTANCES": {
+        # Pruning: instances registered but never used within this many seconds,
+        # and instances unused for longer than this many seconds, are removed.
+        "NEVER_USED_AFTER": 7 * 86_400,
+        "UNUSED_AFTER": 180 * 86_400,
+        # last_used_at is written at most once per this many seconds per instance.
+        "TOUCH_INTERVAL": 60,
+    },
+    "REGISTRATION": {
+        # RFC 7591/7592 registration at oauth_ext's endpoint (DOT's DCR stays DOT's).
+        "ENABLED": True,
+        # Without an initial access token, only with a statement from a trusted publisher.
+        "OPEN_WITH_STATEMENT": True,
+        # Scope an access token must carry to serve as an initial access token.
+        "INITIAL_ACCESS_TOKEN_SCOPE": "registration",
+        # Registrations per source address (DRF throttle rate).
+        "THROTTLE_RATE": "60/min",
+        "MAX_BODY_BYTES": 65536,
+    },
     "ACCESS_TOKENS": {
         # "jwt" (RFC 9068), signed with the first KEYS.SIGNING key.
         "FORMAT": "jwt",

@@ -8,13 +8,19 @@ can mix the same mixins into it instead.
 from oauth2_provider.oauth2_validators import OAuth2Validator as DOTValidator
 
 from .client_auth.validators import ClientAuthValidatorMixin
+from .client_instances.validators import ClientInstanceValidatorMixin
 from .dpop.validators import DPoPValidatorMixin
 from .pop.validators import PoPValidatorMixin
 from .status_list.validators import StatusListValidatorMixin
 
 
 class OAuth2Validator(
-    ClientAuthValidatorMixin, StatusListValidatorMixin, PoPValidatorMixin, DPoPValidatorMixin, DOTValidator
+    ClientAuthValidatorMixin,
+    ClientInstanceValidatorMixin,
+    StatusListValidatorMixin,
+    PoPValidatorMixin,
+    DPoPValidatorMixin,
+    DOTValidator,
 ):
     """Order matters where features meet: DPoP verifies the proof first; PoP, which
     uses that proof to check possession of ``req_cnf``, runs on its result."""

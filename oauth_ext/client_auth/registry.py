@@ -103,6 +103,7 @@ def authenticate(request: Any) -> ClientAuthMethod | None:
     candidates = [m for m in methods() if m.presented(request)]
     if not candidates:
         return None
+    from ..client_instances.services import ensure_active
     from ..clients.services import get_profile, load_client
 
     client_id = candidates[0].identify(request)
@@ -115,6 +116,7 @@ def authenticate(request: Any) -> ClientAuthMethod | None:
     if method is None:
         raise InvalidClient(reason=f"client {client_id!r} is registered for {registered!r}, not {[m.name for m in candidates]}")
     method.authenticate(request, client, profile)
+    ensure_active(client)
     request.client = client
     request.client_id = client.client_id
     request.oauth_ext_client_auth_method = method.name

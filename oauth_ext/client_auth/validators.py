@@ -54,7 +54,9 @@ class ClientAuthValidatorMixin:
 
     @staticmethod
     def _enforce_registered_method(client: Any, used: str) -> None:
-        """A client with a profile may use only the method it registered."""
+        """A client with a profile may use only the method it registered, and a
+        revoked instance none."""
+        from ..client_instances.services import ensure_active
         from ..clients.services import get_profile
 
         profile = get_profile(client)
@@ -62,3 +64,4 @@ class ClientAuthValidatorMixin:
             raise InvalidClient(
                 reason=f"client {client.client_id!r} registered {profile.token_endpoint_auth_method!r} but used {used!r}"
             )
+        ensure_active(client)

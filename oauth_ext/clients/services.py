@@ -12,12 +12,12 @@ from .models import ClientProfile
 
 
 def load_client(client_id: str):
-    """The Application with its profile in one query, or None."""
+    """The Application with its profile and instance in one query, or None."""
     if not isinstance(client_id, str) or not client_id or "\x00" in client_id or len(client_id) > 255:
         return None
     Application = get_application_model()
     try:
-        return Application.objects.select_related("oauth_ext_profile").get(client_id=client_id)
+        return Application.objects.select_related("oauth_ext_profile", "oauth_ext_instance").get(client_id=client_id)
     except Application.DoesNotExist:
         return None
 

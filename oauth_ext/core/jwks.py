@@ -28,6 +28,17 @@ def fetch_keys(url: str) -> list[dict[str, Any]]:
         raise KeysUnavailable(str(exc)) from exc
 
 
+def _cache_key(url: str) -> str:
+    return "oauth_ext:jwks:" + hashlib.sha256(url.encode()).hexdigest()
+
+
+def refresh(url: str) -> list[dict[str, Any]]:
+    """Fetch the set at ``url`` now and cache it."""
+    keys = fetch_keys(url)
+    caches[app_settings.JWKS_FETCH.CACHE].set(_cache_key(url), keys, app_settings.JWKS_FETCH.CACHE_TTL)
+    return keys
+
+
 def select(*, jwks: dict[str, Any] | None, jwks_uri: str, kid: str | None, alg: str) -> dict[str, Any]:
     """The public JWK for ``kid``/``alg`` from an inline set or the one at ``jwks_uri``."""
     if jwks:
@@ -36,18 +47,14 @@ def select(*, jwks: dict[str, Any] | None, jwks_uri: str, kid: str | None, alg: 
         raise KeysUnavailable("neither jwks nor jwks_uri")
     conf = app_settings.JWKS_FETCH
     cache = caches[conf.CACHE]
-    cache_key = "oauth_ext:jwks:" + hashlib.sha256(jwks_uri.encode()).hexdigest()
-    keys = cache.get(cache_key)
+    keys = cache.get(_cache_key(jwks_uri))
     fresh = keys is None
     if fresh:
-        keys = fetch_keys(jwks_uri)
-        cache.set(cache_key, keys, conf.CACHE_TTL)
+        keys = refresh(jwks_uri)
     try:
         return jose.select_key(keys, kid=kid, alg=alg)
     except jose.KeyNotFound:
-        if fresh or not cache.add(cache_key + ":refetch", 1, conf.REFETCH_INTERVAL):
+        if fresh or not cache.add(_cache_key(jwks_uri) + ":refetch", 1, conf.REFETCH_INTERVAL):
             raise
     logger.info("unknown kid %r at %s: refetching", kid, jwks_uri)
-    keys = fetch_keys(jwks_uri)
-    cache.set(cache_key, keys, conf.CACHE_TTL)
-    return jose.select_key(keys, kid=kid, alg=alg)
+    return jose.select_key(refresh(jwks_uri), kid=kid, alg=alg)

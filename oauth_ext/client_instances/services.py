@@ -1,0 +1,95 @@
+"""The lifecycle of client instances: use, revocation and pruning."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.dispatch import Signal
+from django.utils import timezone
+from oauth2_provider.models import get_access_token_model, get_grant_model, get_refresh_token_model
+
+from ..conf import app_settings
+from ..core.errors import InvalidClient
+from .models import ClientInstance
+
+logger = logging.getLogger(__name__)
+
+#: Sent after commit when an instance is revoked: ``instance``, ``by`` (a user or None).
+instance_revoked = Signal()
+
+
+def instance_of(application: Any) -> ClientInstance | None:
+    try:
+        return application.oauth_ext_instance
+    except ClientInstance.DoesNotExist:
+        return None
+
+
+def ensure_active(application: Any) -> None:
+    """Refuse a revoked instance, and note its use.
+
+    The use is written at most once per ``TOUCH_INTERVAL``, as one UPDATE that finds
+    no row once the instance is revoked or pruned, so a prune running at the same
+    moment and a token request take turns on the instance row.
+    """
+    instance = instance_of(application)
+    if instance is None:
+        return
+    if instance.revoked_at is not None:
+        raise InvalidClient(reason=f"instance {application.client_id!r} is revoked")
+    now = timezone.now()
+    interval = datetime.timedelta(seconds=app_settings.CLIENT_INSTANCES.TOUCH_INTERVAL)
+    if instance.last_used_at is None or instance.last_used_at < now - interval:
+        if not ClientInstance.objects.filter(pk=instance.pk, revoked_at__isnull=True).update(last_used_at=now):
+            raise InvalidClient(reason=f"instance {application.client_id!r} is revoked or gone")
+        instance.last_used_at = now
+
+
+def bind_user(application: Any, user: Any) -> None:
+    """The first user to authorize an instance is the one whose device it is."""
+    instance = instance_of(application)
+    if instance is not None and instance.user_id is None and user is not None and getattr(user, "pk", None):
+        ClientInstance.objects.filter(pk=instance.pk, user__isnull=True).update(user=user)
+
+
+def _delete_tokens(application: Any) -> None:
+    # Deleting access tokens marks their status-list entries INVALID (pre_delete).
+    get_access_token_model().objects.filter(application=application).delete()
+    get_refresh_token_model().objects.filter(application=application).delete()
+    get_grant_model().objects.filter(application=application).delete()
+
+
+@transaction.atomic
+def revoke_instance(instance: ClientInstance, *, by: Any = None) -> ClientInstance:
+    """Stop one installation: its tokens die now and its client_id no longer
+    authenticates; the user's other instances are untouched."""
+    instance = ClientInstance.objects.select_for_update().select_related("application").get(pk=instance.pk)
+    if instance.revoked_at is None:
+        instance.revoked_at = timezone.now()
+        instance.save(update_fields=["revoked_at"])
+        _delete_tokens(instance.application)
+        transaction.on_commit(lambda: instance_revoked.send(sender=ClientInstance, instance=instance, by=by))
+        logger.info("instance %s revoked by %s", instance.application.client_id, by)
+    return instance
+
+
+def prune(*, now: datetime.datetime | None = None) -> int:
+    """Remove instances never used since registration, or unused for too long, with
+    their tokens. Idempotent; rows a token request holds are skipped this time."""
+    conf = app_settings.CLIENT_INSTANCES
+    now = now or timezone.now()
+    stale = Q(last_used_at__isnull=True, created_at__lt=now - datetime.timedelta(seconds=conf.NEVER_USED_AFTER)) | Q(
+        last_used_at__lt=now - datetime.timedelta(seconds=conf.UNUSED_AFTER)
+    )
+    removed = 0
+    with transaction.atomic():
+        for instance in ClientInstance.objects.select_for_update(skip_locked=True).filter(stale).select_related("application"):
+            application = instance.application
+            _delete_tokens(application)
+            application.delete()
+            removed += 1
+    return removed

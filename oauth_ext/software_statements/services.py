@@ -1,0 +1,73 @@
+"""Verifying a software statement against the trust store (RFC 7591 §2.3, §3.1.1)."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..conf import app_settings
+from ..core import jose
+from ..core import jwks as key_sets
+from .errors import InvalidSoftwareStatement, UnapprovedSoftwareStatement
+from .models import SoftwarePublisher
+
+MAX_STATEMENT_BYTES = 16384
+# Claims about the statement itself, not client metadata.
+ENVELOPE_CLAIMS = ("iss", "iat", "exp", "nbf", "jti", "aud", "sub")
+
+
+def verify_statement(statement: Any, *, now: float | None = None) -> tuple[SoftwarePublisher, dict[str, Any]]:
+    """The trusted publisher and the verified claims of ``statement``.
+
+    Only the publisher's registered keys verify it: keys carried in the
+    statement's own header are never used.
+    """
+    now = time.time() if now is None else now
+    try:
+        header = jose.unverified_header(statement, max_bytes=MAX_STATEMENT_BYTES)
+        unverified = json.loads(jose.b64url_decode(statement.split(".")[1]))
+    except (jose.JOSEError, ValueError, UnicodeDecodeError) as exc:
+        raise InvalidSoftwareStatement(reason=f"malformed: {exc}") from exc
+    if not isinstance(unverified, dict) or not isinstance(unverified.get("iss"), str):
+        raise InvalidSoftwareStatement(reason="no iss")
+    publisher = SoftwarePublisher.objects.filter(issuer=unverified["iss"]).first()
+    if publisher is None or not publisher.enabled:
+        raise UnapprovedSoftwareStatement(reason=f"publisher {unverified['iss']!r} unknown or disabled")
+    algorithms = set(app_settings.CLIENT_AUTH.SIGNING_ALGORITHMS) & jose.ASYMMETRIC_ALGORITHMS
+    if header["alg"] not in algorithms:
+        raise InvalidSoftwareStatement(reason=f"alg {header['alg']!r} not allowed")
+    try:
+        key = key_sets.select(jwks=publisher.jwks, jwks_uri=publisher.jwks_uri, kid=header.get("kid"), alg=header["alg"])
+        _, claims = jose.verify_jws(statement, key=jose.load_public_jwk(key), algorithms=algorithms, max_bytes=MAX_STATEMENT_BYTES)
+    except (jose.JOSEError, key_sets.KeysUnavailable) as exc:
+        raise InvalidSoftwareStatement(reason=str(exc)) from exc
+    skew = app_settings.CLIENT_AUTH.CLOCK_SKEW
+    exp, iat = claims.get("exp"), claims.get("iat")
+    if exp is not None and (not isinstance(exp, (int, float)) or exp <= now - skew):
+        raise InvalidSoftwareStatement(reason="expired")
+    if iat is not None and (not isinstance(iat, (int, float)) or iat > now + skew):
+        raise InvalidSoftwareStatement(reason="issued in the future")
+    software_id = claims.get("software_id")
+    if publisher.software_ids and software_id not in publisher.software_ids:
+        raise UnapprovedSoftwareStatement(reason=f"{publisher} may not vouch for software {software_id!r}")
+    return publisher, claims
+
+
+def statement_metadata(claims: dict[str, Any]) -> dict[str, Any]:
+    """The client metadata a statement asserts (its envelope claims removed)."""
+    return {k: v for k, v in claims.items() if k not in ENVELOPE_CLAIMS}
+
+
+@transaction.atomic
+def refresh_keys(publisher: SoftwarePublisher) -> SoftwarePublisher:
+    """Fetch a publisher's ``jwks_uri`` now, so a broken or rotated set shows up
+    in the admin before a registration needs it."""
+    if publisher.jwks_uri:
+        key_sets.refresh(publisher.jwks_uri)
+        publisher.keys_refreshed_at = timezone.now()
+        publisher.save(update_fields=["keys_refreshed_at"])
+    return publisher
