@@ -10,7 +10,9 @@ DOT's at the same paths (system check ``oauth_ext.W002`` verifies the order).
 from django.urls import path, re_path
 
 from .client_auth.views import IntrospectTokenView
+from .client_instances.views import DeviceListView, DeviceRevokeView
 from .core.views import AuthorizationServerMetadataView, JWKSView, OpenIDConfigurationView
+from .registration.views import RegistrationManagementView, RegistrationView
 from .status_list.views import StatusListAggregationView, StatusListView
 
 app_name = "oauth_ext"
@@ -20,6 +22,10 @@ urlpatterns = [
     re_path(r"^\.well-known/openid-configuration/?$", OpenIDConfigurationView.as_view(), name="openid-configuration"),
     path("introspect/", IntrospectTokenView.as_view(), name="introspect"),
     path("jwks/", JWKSView.as_view(), name="jwks"),
+    path("registration/", RegistrationView.as_view(), name="registration"),
+    path("registration/<str:client_id>", RegistrationManagementView.as_view(), name="registration-management"),
+    path("devices/", DeviceListView.as_view(), name="devices"),
+    path("devices/<int:pk>/revoke", DeviceRevokeView.as_view(), name="device-revoke"),
     path("statuslists/", StatusListAggregationView.as_view(), name="status-list-aggregation"),
     path("statuslists/<int:pk>", StatusListView.as_view(), name="status-list"),
 ]

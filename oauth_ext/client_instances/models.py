@@ -33,6 +33,7 @@ class ClientInstance(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="oauth_ext_instances"
     )
+    scope = models.JSONField(_("allowed scopes"), default=list, blank=True)
     software_statement = models.TextField(blank=True)
     registration_access_token_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

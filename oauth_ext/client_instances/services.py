@@ -56,7 +56,7 @@ def bind_user(application: Any, user: Any) -> None:
         ClientInstance.objects.filter(pk=instance.pk, user__isnull=True).update(user=user)
 
 
-def _delete_tokens(application: Any) -> None:
+def delete_tokens(application: Any) -> None:
     # Deleting access tokens marks their status-list entries INVALID (pre_delete).
     get_access_token_model().objects.filter(application=application).delete()
     get_refresh_token_model().objects.filter(application=application).delete()
@@ -71,7 +71,7 @@ def revoke_instance(instance: ClientInstance, *, by: Any = None) -> ClientInstan
     if instance.revoked_at is None:
         instance.revoked_at = timezone.now()
         instance.save(update_fields=["revoked_at"])
-        _delete_tokens(instance.application)
+        delete_tokens(instance.application)
         transaction.on_commit(lambda: instance_revoked.send(sender=ClientInstance, instance=instance, by=by))
         logger.info("instance %s revoked by %s", instance.application.client_id, by)
     return instance
@@ -89,7 +89,7 @@ def prune(*, now: datetime.datetime | None = None) -> int:
     with transaction.atomic():
         for instance in ClientInstance.objects.select_for_update(skip_locked=True).filter(stale).select_related("application"):
             application = instance.application
-            _delete_tokens(application)
+            delete_tokens(application)
             application.delete()
             removed += 1
     return removed

@@ -42,7 +42,7 @@ class Target(NamedTuple):
     path: str
 
 
-def _check_target(url: str) -> Target:
+def check_url(url: str) -> Target:
     try:
         parts = urlsplit(url)
         explicit_port = parts.port
@@ -126,7 +126,7 @@ class _Deadline:
 def fetch(url: str, *, accept: str) -> bytes:
     """GET ``url`` under the rules of this module and return the body."""
     conf = app_settings.JWKS_FETCH
-    scheme, host, port, address, path = _check_target(url)
+    scheme, host, port, address, path = check_url(url)
     pool_kwargs: dict[str, Any] = {
         "timeout": urllib3.Timeout(total=conf.TIMEOUT),
         "retries": False,

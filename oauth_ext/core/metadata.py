@@ -18,6 +18,7 @@ CONTRIBUTORS = (
     "oauth_ext.tokens.metadata.metadata",
     "oauth_ext.dpop.metadata.metadata",
     "oauth_ext.status_list.metadata.metadata",
+    "oauth_ext.registration.discovery.metadata",
 )
 
 

@@ -1,0 +1,146 @@
+"""Registering, reading, replacing and deleting client instances (RFC 7591, RFC 7592)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from oauth2_provider.models import get_access_token_model, get_application_model
+
+from ..client_instances.models import ClientInstance
+from ..client_instances.services import delete_tokens
+from ..clients.models import ClientProfile
+from ..conf import app_settings
+from ..core.errors import InvalidToken
+from ..software_statements.services import statement_metadata, verify_statement
+from . import metadata as client_metadata
+
+
+@dataclass
+class Registration:
+    instance: ClientInstance
+    metadata: client_metadata.ClientMetadata
+    client_secret: str | None = None
+    registration_access_token: str | None = None
+    statement_claims: dict[str, Any] | None = None
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def initial_access_token_valid(token: str | None) -> bool:
+    """An access token with the registration scope serves as initial access token."""
+    if not token:
+        return False
+    stored = get_access_token_model().objects.filter(token_checksum=_hash(token)).first()
+    scope = app_settings.REGISTRATION.INITIAL_ACCESS_TOKEN_SCOPE
+    return stored is not None and stored.is_valid([scope])
+
+
+def _checked(data: Any, *, initial_access_token: str | None, require_authorization: bool = True):
+    """``(publisher, metadata, statement, statement metadata)``: a statement's claims
+    take precedence over the JSON body (RFC 7591 §2.3)."""
+    if not isinstance(data, dict):
+        raise client_metadata.InvalidClientMetadata("the request body must be a JSON object")
+    statement = data.get("software_statement")
+    publisher, asserted = None, {}
+    merged = {k: v for k, v in data.items() if k != "software_statement"}
+    if statement is not None:
+        publisher, claims = verify_statement(statement)
+        asserted = statement_metadata(claims)
+        merged.update(asserted)
+    elif require_authorization and not (
+        initial_access_token_valid(initial_access_token) or not app_settings.REGISTRATION.OPEN_WITH_STATEMENT
+    ):
+        raise InvalidToken("A software statement from a trusted publisher or an initial access token is required.")
+    return publisher, client_metadata.validate(merged, publisher), statement, asserted
+
+
+def _apply(application: Any, instance: ClientInstance, meta: client_metadata.ClientMetadata, publisher, statement) -> None:
+    application.name = meta.extra.get("client_name", "")[:255]
+    application.redirect_uris = " ".join(meta.redirect_uris)
+    application.authorization_grant_type = meta.dot_grant_type
+    application.client_type = application.CLIENT_PUBLIC if meta.token_endpoint_auth_method == "none" else application.CLIENT_CONFIDENTIAL
+    application.save()
+    profile = ClientProfile.objects.filter(application=application).first() or ClientProfile(application=application)
+    profile.token_endpoint_auth_method = meta.token_endpoint_auth_method
+    profile.jwks, profile.jwks_uri = meta.jwks, meta.jwks_uri
+    profile.token_endpoint_auth_signing_alg = meta.token_endpoint_auth_signing_alg
+    profile.full_clean(exclude=["application"])
+    profile.save()
+    instance.application = application
+    instance.publisher = publisher
+    instance.software_statement = statement or ""
+    instance.scope = meta.scope
+    for name in ("software_id", "software_version", "client_name", "device_label", "platform"):
+        setattr(instance, name, str(meta.extra.get(name, ""))[: ClientInstance._meta.get_field(name).max_length])
+    instance.save()
+
+
+@transaction.atomic
+def register(data: Any, *, initial_access_token: str | None = None) -> Registration:
+    publisher, meta, statement, asserted = _checked(data, initial_access_token=initial_access_token)
+    Application = get_application_model()
+    secret = secrets.token_urlsafe(48) if meta.token_endpoint_auth_method.startswith("client_secret") else None
+    application = Application(
+        client_id=secrets.token_urlsafe(24), client_secret=secret or secrets.token_urlsafe(48),
+        hash_client_secret=meta.token_endpoint_auth_method != "client_secret_jwt", algorithm="",
+    )
+    registration_token = secrets.token_urlsafe(32)
+    instance = ClientInstance(registration_access_token_hash=_hash(registration_token))
+    _apply(application, instance, meta, publisher, statement)
+    return Registration(instance, meta, client_secret=secret, registration_access_token=registration_token,
+                        statement_claims=asserted)
+
+
+def authorize_management(client_id: str, token: str | None) -> ClientInstance:
+    """The instance whose registration access token this is (RFC 7592 §2)."""
+    instance = ClientInstance.objects.select_related("application", "publisher").filter(
+        application__client_id=client_id, revoked_at__isnull=True
+    ).first()
+    if instance is None or not token or not hmac.compare_digest(instance.registration_access_token_hash, _hash(token)):
+        raise InvalidToken("The registration access token is invalid.")
+    return instance
+
+
+def current(instance: ClientInstance) -> Registration:
+    profile = instance.application.oauth_ext_profile
+    meta = client_metadata.ClientMetadata(
+        redirect_uris=instance.application.redirect_uris.split(),
+        grant_types=["client_credentials"] if instance.application.authorization_grant_type == "client-credentials"
+        else ["authorization_code", "refresh_token"],
+        token_endpoint_auth_method=profile.token_endpoint_auth_method, scope=instance.scope,
+        jwks=profile.jwks, jwks_uri=profile.jwks_uri, token_endpoint_auth_signing_alg=profile.token_endpoint_auth_signing_alg,
+        extra={k: getattr(instance, k) for k in ("client_name", "software_id", "software_version", "device_label", "platform")
+               if getattr(instance, k)},
+    )
+    return Registration(instance, meta)
+
+
+@transaction.atomic
+def replace(instance: ClientInstance, data: Any) -> Registration:
+    """RFC 7592 §2.2: a full replacement, the statement verified and policy applied again."""
+    if isinstance(data, dict) and data.get("client_id") not in (None, instance.application.client_id):
+        raise client_metadata.InvalidClientMetadata("client_id cannot change")
+    body = {k: v for k, v in data.items() if k not in ("client_id", "client_secret", "registration_access_token",
+                                                         "registration_client_uri", "client_id_issued_at",
+                                                         "client_secret_expires_at")} if isinstance(data, dict) else data
+    if instance.publisher is not None and isinstance(body, dict) and "software_statement" not in body:
+        body["software_statement"] = instance.software_statement  # re-verified: the publisher may be gone by now
+    publisher, meta, statement, asserted = _checked(body, initial_access_token=None, require_authorization=False)
+    if instance.publisher is not None and publisher != instance.publisher:
+        raise client_metadata.InvalidClientMetadata("the software statement must come from the same publisher")
+    _apply(instance.application, instance, meta, publisher, statement)
+    return Registration(instance, meta, statement_claims=asserted)
+
+
+@transaction.atomic
+def delete(instance: ClientInstance) -> None:
+    """RFC 7592 §2.3: the client and everything it holds are gone."""
+    delete_tokens(instance.application)
+    instance.application.delete()

@@ -1,0 +1,108 @@
+"""The registration endpoint (RFC 7591 §3) and the client configuration endpoint
+(RFC 7592 §2), as DRF views that install their own policies and error rendering."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, JsonResponse
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+
+from ..conf import app_settings
+from ..core.errors import OAuthError
+from ..core.handlers import error_response
+from ..core.issuer import endpoint_url
+from . import services
+from .errors import InvalidClientMetadata
+
+
+class RegistrationThrottle(SimpleRateThrottle):
+    scope = "oauth_ext_registration"
+
+    def get_rate(self) -> str:
+        return app_settings.REGISTRATION.THROTTLE_RATE
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def _bearer(request) -> str | None:
+    scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def _json_body(request) -> Any:
+    limit = app_settings.REGISTRATION.MAX_BODY_BYTES
+    if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
+        return None
+    body = request.body
+    if len(body) > limit:
+        return None
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidClientMetadata("the request body must be JSON", reason=str(exc)) from exc
+
+
+def _response(registration: services.Registration, status: int) -> JsonResponse:
+    instance = registration.instance
+    client_id = instance.application.client_id
+    body = {
+        **(registration.statement_claims or {}),
+        **registration.metadata.as_response(),
+        "client_id": client_id,
+        "client_id_issued_at": int(instance.created_at.timestamp()),
+        "registration_client_uri": endpoint_url("oauth_ext:registration-management", client_id),
+    }
+    if instance.software_statement:
+        body["software_statement"] = instance.software_statement  # echoed unchanged (RFC 7591 §3.2.1)
+    if registration.client_secret:
+        body["client_secret"], body["client_secret_expires_at"] = registration.client_secret, 0
+    if registration.registration_access_token:
+        body["registration_access_token"] = registration.registration_access_token
+    response = JsonResponse(body, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class _OAuthAPIView(APIView):
+    authentication_classes: list = []
+    permission_classes: list = []
+    throttle_classes = [RegistrationThrottle]
+
+    def handle_exception(self, exc):
+        if isinstance(exc, OAuthError):
+            if exc.status_code == 401:
+                exc.headers.setdefault("WWW-Authenticate", f'Bearer error="{exc.error}"')
+            return error_response(exc)
+        if isinstance(exc, ValidationError):
+            return error_response(InvalidClientMetadata("; ".join(exc.messages)))
+        return super().handle_exception(exc)
+
+
+class RegistrationView(_OAuthAPIView):
+    def post(self, request):
+        data = _json_body(request)
+        if data is None:
+            return JsonResponse({"error": "invalid_client_metadata", "error_description": "request too large"}, status=413)
+        return _response(services.register(data, initial_access_token=_bearer(request)), 201)
+
+
+class RegistrationManagementView(_OAuthAPIView):
+    def get(self, request, client_id: str):
+        instance = services.authorize_management(client_id, _bearer(request))
+        return _response(services.current(instance), 200)
+
+    def put(self, request, client_id: str):
+        instance = services.authorize_management(client_id, _bearer(request))
+        data = _json_body(request)
+        if data is None:
+            return JsonResponse({"error": "invalid_client_metadata", "error_description": "request too large"}, status=413)
+        return _response(services.replace(instance, data), 200)
+
+    def delete(self, request, client_id: str):
+        services.delete(services.authorize_management(client_id, _bearer(request)))
+        return HttpResponse(status=204)
