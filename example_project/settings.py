@@ -121,6 +121,8 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "oauth_ext")
 CELERY_BEAT_SCHEDULE = {
     "reissue-status-lists": {"task": "oauth_ext.status_list.reissue", "schedule": 600.0},
+    "prune-client-instances": {"task": "oauth_ext.client_instances.prune", "schedule": 3600.0},
+    "refresh-publisher-keys": {"task": "oauth_ext.software_statements.refresh_keys", "schedule": 3600.0},
 }
 
 REST_FRAMEWORK = {"EXCEPTION_HANDLER": "oauth_ext.contrib.rest_framework.exception_handler"}

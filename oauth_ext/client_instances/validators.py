@@ -19,6 +19,19 @@ class ClientInstanceValidatorMixin:
             return False
         return True
 
+    def validate_scopes(self, client_id: str, scopes: list[str], client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
+        if not super().validate_scopes(client_id, scopes, client, request, *args, **kwargs):
+            return False
+        instance = instance_of(client)
+        # The ceiling the publisher set, clipped at registration (RFC 7591 §2 scope).
+        return instance is None or not instance.scope or set(scopes) <= set(instance.scope)
+
+    def get_default_scopes(self, client_id: str, request: Any, *args: Any, **kwargs: Any) -> list[str]:
+        instance = instance_of(request.client) if request.client is not None else None
+        if instance is not None and instance.scope:
+            return list(instance.scope)
+        return super().get_default_scopes(client_id, request, *args, **kwargs)
+
     def save_bearer_token(self, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
         result = super().save_bearer_token(token, request, *args, **kwargs)
         if request.client is not None and instance_of(request.client) is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from typing import Any
 
@@ -14,6 +15,8 @@ from ..core import jose
 from ..core import jwks as key_sets
 from .errors import InvalidSoftwareStatement, UnapprovedSoftwareStatement
 from .models import SoftwarePublisher
+
+logger = logging.getLogger(__name__)
 
 MAX_STATEMENT_BYTES = 16384
 # Claims about the statement itself, not client metadata.
@@ -71,3 +74,42 @@ def refresh_keys(publisher: SoftwarePublisher) -> SoftwarePublisher:
         publisher.keys_refreshed_at = timezone.now()
         publisher.save(update_fields=["keys_refreshed_at"])
     return publisher
+
+
+def refresh_all() -> int:
+    """Refresh every enabled publisher with a ``jwks_uri``; the failures are logged."""
+    refreshed = 0
+    for publisher in SoftwarePublisher.objects.enabled().exclude(jwks_uri=""):
+        try:
+            refresh_keys(publisher)
+            refreshed += 1
+        except key_sets.KeysUnavailable as exc:
+            logger.warning("keys of publisher %s unavailable: %s", publisher, exc)
+    return refreshed
+
+
+EXPORTED_FIELDS = ("name", "issuer", "jwks", "jwks_uri", "software_ids", "allowed_grant_types", "scope_ceiling",
+                   "redirect_uri_forms", "allowed_auth_methods", "require_instance_key", "allow_stateless", "enabled")
+
+
+def export_publishers() -> list[dict[str, Any]]:
+    return [{f: getattr(p, f) for f in EXPORTED_FIELDS} for p in SoftwarePublisher.objects.order_by("issuer")]
+
+
+@transaction.atomic
+def import_publishers(entries: list[dict[str, Any]]) -> tuple[int, int]:
+    """Create or update publishers by ``issuer``; all or nothing. Returns (created, updated)."""
+    created = updated = 0
+    for entry in entries:
+        unknown = set(entry) - set(EXPORTED_FIELDS)
+        if unknown or "issuer" not in entry:
+            raise ValueError(f"publisher entry with unknown fields {sorted(unknown)} or without issuer")
+        publisher = SoftwarePublisher.objects.filter(issuer=entry["issuer"]).first()
+        is_new = publisher is None
+        publisher = publisher or SoftwarePublisher(issuer=entry["issuer"])
+        for name, value in entry.items():
+            setattr(publisher, name, value)
+        publisher.full_clean()
+        publisher.save()
+        created, updated = created + is_new, updated + (not is_new)
+    return created, updated
