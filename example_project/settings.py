@@ -106,7 +106,12 @@ OAUTH2_PROVIDER = {
     "REFRESH_TOKEN_GENERATOR": "oauth_ext.tokens.generators.opaque_token_generator",
     "OIDC_ISS_ENDPOINT": ISSUER,
     "PKCE_REQUIRED": True,
-    "SCOPES": {"read": "Read your data", "write": "Change your data", "introspection": "Introspect tokens"},
+    "SCOPES": {
+        "read": "Read your data",
+        "write": "Change your data",
+        "introspection": "Introspect tokens",
+        "registration": "Register client instances",
+    },
     "OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic", "client_secret_post", "none"],
 }
 

@@ -170,3 +170,48 @@ def authorize(client):
                 "code_verifier": verifier, "client_id": registered.client_id}
 
     return run
+
+
+@dataclass
+class Vendor:
+    """A software vendor: its signing key, and the publisher entry IT made for it."""
+
+    private_jwk: dict[str, Any]
+    publisher: Any
+    issuer: str = "https://vendor.example.com"
+
+    def statement(self, *, key: Any = None, alg: str | None = None, headers: dict[str, Any] | None = None, **claims: Any) -> str:
+        now = int(time.time())
+        body = {"iss": self.issuer, "iat": now, "exp": now + 3600, "software_id": "mail-app", "software_version": "1.2",
+                "client_name": "Mail", "grant_types": ["authorization_code", "refresh_token"],
+                "redirect_uris": ["http://127.0.0.1/callback"], "token_endpoint_auth_method": "private_key_jwt"}
+        body.update(claims)
+        head = {k: v for k, v in {"kid": self.private_jwk["kid"], **(headers or {})}.items() if v is not None}
+        return jwt.api_jws.encode(json.dumps({k: v for k, v in body.items() if v is not None}).encode(),
+                                  key if key is not None else jose.load_private_jwk(self.private_jwk),
+                                  algorithm=alg or "ES256", headers=head)
+
+
+@pytest.fixture
+def vendor(db):
+    """A vendor whose statements IT trusts, for the software ``mail-app``."""
+    from oauth_ext.software_statements.models import SoftwarePublisher
+
+    private = jose.private_key_to_jwk(jose.generate_private_key("ES256"))
+    publisher = SoftwarePublisher.objects.create(
+        name="Vendor", issuer="https://vendor.example.com", jwks={"keys": [jose.public_jwk(private)]},
+        software_ids=["mail-app"], scope_ceiling=["read", "write"],
+    )
+    return Vendor(private, publisher)
+
+
+@pytest.fixture
+def register(client):
+    """POST to the registration endpoint; returns (status, json body)."""
+
+    def post(body: Any, **headers: str):
+        response = client.post("/o/registration/", data=json.dumps(body) if not isinstance(body, (bytes, str)) else body,
+                               content_type="application/json", **headers)
+        return response.status_code, (json.loads(response.content) if response.content else {})
+
+    return post

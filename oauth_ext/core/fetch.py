@@ -26,11 +26,15 @@ class FetchError(Exception):
     """The document could not be fetched safely. The message is for logs."""
 
 
+class Unresolvable(FetchError):
+    """The name does not resolve (now)."""
+
+
 def _resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise FetchError(f"cannot resolve {host!r}") from exc
+        raise Unresolvable(f"cannot resolve {host!r}") from exc
     return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
 
 
@@ -64,6 +68,15 @@ def check_url(url: str) -> Target:
                 raise FetchError(f"{host!r} resolves to non-public address {address}")
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return Target(parts.scheme, host, port, str(addresses[0]), path)
+
+
+def check_registrable(url: str) -> None:
+    """Refuse a URL that this module would never fetch; a name that does not resolve
+    yet passes, since every fetch applies the rules again."""
+    try:
+        check_url(url)
+    except Unresolvable:
+        pass
 
 
 class _Deadline:

@@ -120,7 +120,7 @@ def validate(data: Any, publisher: SoftwarePublisher | None) -> ClientMetadata:
             raise InvalidClientMetadata("jwks must hold public keys only", reason=str(exc)) from exc
     if jwks_uri:
         try:
-            fetch.check_url(jwks_uri)  # the same rules that will fetch it
+            fetch.check_registrable(jwks_uri)  # the rules that will fetch it
         except fetch.FetchError as exc:
             raise InvalidClientMetadata("jwks_uri is not fetchable under this server's rules", reason=str(exc)) from exc
     has_key = bool(jwks or jwks_uri)
