@@ -175,14 +175,15 @@ class Section:
     """Attribute access to one nested settings section."""
 
     def __init__(self, values: dict[str, Any]):
-        self._values = values
+        self._values = {
+            key: Section(value) if isinstance(value, dict) and _is_section(value) else value for key, value in values.items()
+        }
 
     def __getattr__(self, name: str) -> Any:
         try:
-            value = self._values[name]
+            return self._values[name]
         except KeyError:
             raise AttributeError(f"OAUTH_EXT has no setting {name!r}") from None
-        return Section(value) if isinstance(value, dict) and _is_section(value) else value
 
     def __getitem__(self, name: str) -> Any:
         return self._values[name]

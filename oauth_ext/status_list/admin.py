@@ -16,7 +16,7 @@ class StatusListAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(
-            entries_total=Count("entries"), revoked_total=Count("entries", filter=~Q(entries__status=0))
+            entries_total=Count("entries"), revoked_total=Count("entries", filter=Q(entries__status__gt=0))
         )
 
     @admin.display(description="allocated")

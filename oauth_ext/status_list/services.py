@@ -122,7 +122,8 @@ def rebuild(list_id: int) -> StatusList:
         seen_changes = status_list.changes
         array = StatusArray(status_list.size, status_list.bits)
         array.update(
-            StatusEntry.objects.filter(status_list_id=list_id).exclude(status=0)
+            # status > 0, not NOT (status = 0): the (list, status) index serves it.
+            StatusEntry.objects.filter(status_list_id=list_id, status__gt=0)
             .values_list("idx", "status").iterator(chunk_size=10_000)
         )
         now = timezone.now().replace(microsecond=0)

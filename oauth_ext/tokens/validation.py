@@ -63,7 +63,8 @@ class TokenInfo:
 
 def _from_database(token: str) -> TokenInfo:
     checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
-    stored = get_access_token_model().objects.select_related("user", "application").filter(token_checksum=checksum).first()
+    rows = get_access_token_model().objects.select_related("user").only("expires", "scope", "user").filter(token_checksum=checksum)[:1]
+    stored = next(iter(rows), None)
     if stored is None or not stored.is_valid():
         raise InvalidToken("The access token is invalid or expired.", reason="unknown, revoked or expired token")
     claims = jwt_claims(token) or {"exp": int(stored.expires.timestamp())}
