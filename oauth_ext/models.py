@@ -1,11 +1,11 @@
 """Models of every feature package, collected for Django's app registry."""
 
-from .client_instances.models import ClientInstance
+from .client_instances.models import ClientInstance, InstanceTemplate
 from .clients.models import ClientProfile
 from .dpop.models import GrantBinding, RefreshTokenBinding
 from .software_statements.models import SoftwarePublisher
 from .status_list.models import StatusEntry, StatusList
 
 __all__ = [
-    "ClientInstance", "ClientProfile", "GrantBinding", "RefreshTokenBinding", "SoftwarePublisher", "StatusEntry", "StatusList",
+    "ClientInstance", "ClientProfile", "InstanceTemplate", "GrantBinding", "RefreshTokenBinding", "SoftwarePublisher", "StatusEntry", "StatusList",
 ]

@@ -28,13 +28,16 @@ ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 class AssertionSigner:
     """Builds OIDC Core §9 / rfc7523bis client assertions with one private key."""
 
-    def __init__(self, private_jwk: dict[str, Any], *, client_id: str, audience: str, lifetime: int = 60):
+    def __init__(self, private_jwk: dict[str, Any], *, client_id: str, audience: str, lifetime: int = 60,
+                 send_public_key: bool = False):
         self.key = jose.load_private_jwk(private_jwk)
         self.alg = private_jwk.get("alg") or jose.default_algorithm(private_jwk)
         self.kid = private_jwk.get("kid")
         self.client_id = client_id
         self.audience = audience
         self.lifetime = lifetime
+        # A stateless client instance introduces its key with its first assertion.
+        self.public_jwk = jose.public_jwk(private_jwk) if send_public_key else None
 
     @classmethod
     def from_file(cls, path: str | Path, **kwargs: Any) -> AssertionSigner:
@@ -55,6 +58,8 @@ class AssertionSigner:
         headers = {"typ": "client-authentication+jwt"}
         if self.kid:
             headers["kid"] = self.kid
+        if self.public_jwk:
+            headers["jwk"] = self.public_jwk
         return jose.sign(claims, key=self.key, alg=self.alg, headers=headers)
 
     def form_fields(self) -> dict[str, str]:

@@ -118,6 +118,11 @@ class JWTAssertionMethod(ClientAuthMethod):
     def allowed_algorithms(self, profile: Any) -> set[str]:
         raise NotImplementedError
 
+    def check_header_keys(self, client: Any, profile: Any, header: dict[str, Any]) -> None:
+        """Keys in the assertion's own header are never what verifies it."""
+        if header_keys := jose.HEADER_KEY_MEMBERS & header.keys():
+            raise InvalidClient(reason=f"keys in the JWT header are not trusted: {sorted(header_keys)}")
+
     def verification_key(self, client: Any, profile: Any, header: dict[str, Any]) -> Any:
         raise NotImplementedError
 
@@ -126,8 +131,7 @@ class JWTAssertionMethod(ClientAuthMethod):
         typ = header.get("typ")
         if not (typ is None or isinstance(typ, str)) or typ not in ACCEPTED_TYPES:
             raise InvalidClient(reason=f"typ {header.get('typ')!r} is not a client assertion")
-        if header_keys := jose.HEADER_KEY_MEMBERS & header.keys():
-            raise InvalidClient(reason=f"keys in the JWT header are not trusted: {sorted(header_keys)}")
+        self.check_header_keys(client, profile, header)
         allowed = self.allowed_algorithms(profile)
         if profile.token_endpoint_auth_signing_alg:
             allowed &= {profile.token_endpoint_auth_signing_alg}  # OIDC Registration

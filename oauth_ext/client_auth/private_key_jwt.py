@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..client_instances import stateless
 from ..clients.services import client_keys
 from ..conf import app_settings
 from ..core import jose
@@ -17,6 +18,20 @@ class PrivateKeyJWT(JWTAssertionMethod):
 
     def allowed_algorithms(self, profile: Any) -> set[str]:
         return set(app_settings.CLIENT_AUTH.SIGNING_ALGORITHMS) & jose.ASYMMETRIC_ALGORITHMS
+
+    def check_header_keys(self, client: Any, profile: Any, header: dict[str, Any]) -> None:
+        """A ``jwk`` header passes only as a copy of a key the client registered; a
+        stateless instance registers its key this way on first use, when the key is
+        the one its client_id binds."""
+        if "jwk" in header and not {"jku", "x5u", "x5c"} & header.keys():
+            stateless.adopt_key(client, header["jwk"])
+            registered = {jose.jwk_thumbprint(key) for key in (profile.jwks or {}).get("keys", [])}
+            try:
+                if jose.jwk_thumbprint(header["jwk"]) in registered:
+                    return
+            except jose.JOSEError:
+                pass
+        super().check_header_keys(client, profile, header)
 
     def verification_key(self, client: Any, profile: Any, header: dict[str, Any]) -> Any:
         try:

@@ -103,11 +103,14 @@ def authenticate(request: Any) -> ClientAuthMethod | None:
     candidates = [m for m in methods() if m.presented(request)]
     if not candidates:
         return None
+    from ..client_instances import stateless
     from ..client_instances.services import ensure_active
     from ..clients.services import get_profile, load_client
 
     client_id = candidates[0].identify(request)
     client = load_client(client_id)
+    if client is None and stateless.is_stateless(client_id):
+        client = stateless.materialize(client_id)
     if client is None or not client.is_usable(request):
         raise InvalidClient(reason=f"unknown or unusable client {client_id!r}")
     profile = get_profile(client)

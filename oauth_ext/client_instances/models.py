@@ -9,6 +9,22 @@ from django.utils.translation import gettext_lazy as _
 from oauth2_provider.settings import oauth2_settings
 
 
+class InstanceTemplate(models.Model):
+    """The metadata shared by the stateless instances of one software variant.
+
+    Written once per distinct (publisher, validated metadata); every later stateless
+    registration of the same variant writes nothing.
+    """
+
+    publisher = models.ForeignKey("oauth_ext.SoftwarePublisher", on_delete=models.CASCADE, related_name="templates")
+    digest = models.CharField(max_length=64, unique=True)
+    metadata = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stateless instance template")
+
+
 class InstanceQuerySet(models.QuerySet):
     def active(self) -> InstanceQuerySet:
         return self.filter(revoked_at__isnull=True)
@@ -36,6 +52,7 @@ class ClientInstance(models.Model):
     scope = models.JSONField(_("allowed scopes"), default=list, blank=True)
     software_statement = models.TextField(blank=True)
     registration_access_token_hash = models.CharField(max_length=64, blank=True)
+    stateless = models.BooleanField(_("stateless"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

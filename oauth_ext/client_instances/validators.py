@@ -6,11 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.errors import InvalidClient
+from . import stateless
 from .services import bind_user, ensure_active, instance_of
 
 
 class ClientInstanceValidatorMixin:
     def validate_client_id(self, client_id: str, request: Any, *args: Any, **kwargs: Any) -> bool:
+        try:
+            if stateless.is_stateless(client_id):
+                stateless.materialize(client_id)  # first use at the authorization endpoint
+        except InvalidClient:
+            return False
         if not super().validate_client_id(client_id, request, *args, **kwargs):
             return False
         try:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from oauth2_provider.models import get_access_token_model, get_application_model
 
+from ..client_instances import stateless
 from ..client_instances.models import ClientInstance
 from ..client_instances.services import delete_tokens
 from ..clients.models import ClientProfile
@@ -22,11 +24,19 @@ from . import metadata as client_metadata
 
 @dataclass
 class Registration:
-    instance: ClientInstance
+    client_id: str
+    issued_at: int
     metadata: client_metadata.ClientMetadata
+    instance: ClientInstance | None = None  # None for a stateless instance
+    software_statement: str = ""
     client_secret: str | None = None
     registration_access_token: str | None = None
     statement_claims: dict[str, Any] | None = None
+
+
+def _of(instance: ClientInstance, meta: client_metadata.ClientMetadata, **extra: Any) -> Registration:
+    return Registration(instance.application.client_id, int(instance.created_at.timestamp()), meta, instance=instance,
+                        software_statement=instance.software_statement, **extra)
 
 
 def _hash(token: str) -> str:
@@ -82,9 +92,25 @@ def _apply(application: Any, instance: ClientInstance, meta: client_metadata.Cli
     instance.save()
 
 
+def _register_stateless(publisher, meta: client_metadata.ClientMetadata, statement: str, asserted: dict[str, Any]) -> Registration:
+    """Nothing is written per instance: the client_id carries what identifies it."""
+    keys = (meta.jwks or {}).get("keys", [])
+    if meta.token_endpoint_auth_method != "private_key_jwt" or len(keys) != 1:
+        raise client_metadata.InvalidClientMetadata("a stateless instance registers exactly one key in jwks, for private_key_jwt")
+    template = stateless.template_for(publisher, {
+        "redirect_uris": meta.redirect_uris, "dot_grant_type": meta.dot_grant_type, "scope": meta.scope,
+        **{k: meta.extra[k] for k in ("software_id", "software_version", "client_name", "platform") if k in meta.extra},
+    })
+    issued_at = int(time.time())
+    client_id = stateless.issue_client_id(template, keys[0], now=issued_at)
+    return Registration(client_id, issued_at, meta, software_statement=statement, statement_claims=asserted)
+
+
 @transaction.atomic
 def register(data: Any, *, initial_access_token: str | None = None) -> Registration:
     publisher, meta, statement, asserted = _checked(data, initial_access_token=initial_access_token)
+    if publisher is not None and publisher.allow_stateless:
+        return _register_stateless(publisher, meta, statement, asserted)
     Application = get_application_model()
     secret = secrets.token_urlsafe(48) if meta.token_endpoint_auth_method.startswith("client_secret") else None
     application = Application(
@@ -94,14 +120,13 @@ def register(data: Any, *, initial_access_token: str | None = None) -> Registrat
     registration_token = secrets.token_urlsafe(32)
     instance = ClientInstance(registration_access_token_hash=_hash(registration_token))
     _apply(application, instance, meta, publisher, statement)
-    return Registration(instance, meta, client_secret=secret, registration_access_token=registration_token,
-                        statement_claims=asserted)
+    return _of(instance, meta, client_secret=secret, registration_access_token=registration_token, statement_claims=asserted)
 
 
 def authorize_management(client_id: str, token: str | None) -> ClientInstance:
     """The instance whose registration access token this is (RFC 7592 §2)."""
     instance = ClientInstance.objects.select_related("application", "publisher").filter(
-        application__client_id=client_id, revoked_at__isnull=True
+        application__client_id=client_id, revoked_at__isnull=True, stateless=False
     ).first()
     if instance is None or not token or not hmac.compare_digest(instance.registration_access_token_hash, _hash(token)):
         raise InvalidToken("The registration access token is invalid.")
@@ -119,7 +144,7 @@ def current(instance: ClientInstance) -> Registration:
         extra={k: getattr(instance, k) for k in ("client_name", "software_id", "software_version", "device_label", "platform")
                if getattr(instance, k)},
     )
-    return Registration(instance, meta)
+    return _of(instance, meta)
 
 
 @transaction.atomic
@@ -136,7 +161,7 @@ def replace(instance: ClientInstance, data: Any) -> Registration:
     if instance.publisher is not None and publisher != instance.publisher:
         raise client_metadata.InvalidClientMetadata("the software statement must come from the same publisher")
     _apply(instance.application, instance, meta, publisher, statement)
-    return Registration(instance, meta, statement_claims=asserted)
+    return _of(instance, meta, statement_claims=asserted)
 
 
 @transaction.atomic

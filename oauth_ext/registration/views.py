@@ -48,17 +48,16 @@ def _json_body(request) -> Any:
 
 
 def _response(registration: services.Registration, status: int) -> JsonResponse:
-    instance = registration.instance
-    client_id = instance.application.client_id
     body = {
         **(registration.statement_claims or {}),
         **registration.metadata.as_response(),
-        "client_id": client_id,
-        "client_id_issued_at": int(instance.created_at.timestamp()),
-        "registration_client_uri": endpoint_url("oauth_ext:registration-management", client_id),
+        "client_id": registration.client_id,
+        "client_id_issued_at": registration.issued_at,
     }
-    if instance.software_statement:
-        body["software_statement"] = instance.software_statement  # echoed unchanged (RFC 7591 §3.2.1)
+    if registration.instance is not None:  # stateless instances have nothing to manage (RFC 7592)
+        body["registration_client_uri"] = endpoint_url("oauth_ext:registration-management", registration.client_id)
+    if registration.software_statement:
+        body["software_statement"] = registration.software_statement  # echoed unchanged (RFC 7591 §3.2.1)
     if registration.client_secret:
         body["client_secret"], body["client_secret_expires_at"] = registration.client_secret, 0
     if registration.registration_access_token:

@@ -191,3 +191,11 @@ def test_trust_store_as_a_file(vendor, tmp_path, register):
         call_command("oauth_ext_publishers", "import", str(tmp_path / "bad.json"), stdout=StringIO())
     status, body = register(body_for(vendor))
     assert status == 400  # the failed import changed nothing
+
+
+def test_registrations_are_throttled_per_source(vendor, register, settings):
+    settings.OAUTH_EXT = {**settings.OAUTH_EXT, "REGISTRATION": {"THROTTLE_RATE": "3/min"}}
+    address = {"REMOTE_ADDR": "192.0.2.77"}
+    statuses = [register(body_for(vendor), **address)[0] for _ in range(4)]
+    assert statuses == [201, 201, 201, 429]
+    assert register(body_for(vendor), REMOTE_ADDR="192.0.2.78")[0] == 201  # another source is not affected

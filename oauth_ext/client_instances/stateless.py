@@ -1,0 +1,127 @@
+"""Stateless client instances: the client_id is itself a compact assertion by this
+server, and the instance becomes a row only when it is first used.
+
+``s.<payload>.<mac>``: the payload binds the instance template (the software and its
+metadata), the SHA-256 thumbprint of the instance's public key, and the issue time;
+the MAC is HMAC-SHA256 under a server secret, truncated to 128 bits. It fits DOT's
+100-character client_id column, so the row created on first use carries the same
+client_id and every DOT flow works on it unchanged. The key itself arrives with the
+first client assertion (its ``jwk`` header), accepted only when its thumbprint is the
+one the client_id binds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import struct
+import time
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.crypto import salted_hmac
+from oauth2_provider.models import get_application_model
+
+from ..clients.models import ClientProfile
+from ..core import jose
+from ..core.errors import InvalidClient
+from .models import ClientInstance, InstanceTemplate
+
+PREFIX = "s."
+VERSION = 1
+_PAYLOAD = struct.Struct(">BII32s")  # version, template id, issued at, key thumbprint
+
+
+def _mac(payload: bytes) -> bytes:
+    key = salted_hmac("oauth_ext.client_instances.stateless", "key", secret=settings.SECRET_KEY, algorithm="sha256").digest()
+    return hmac.new(key, payload, hashlib.sha256).digest()[:16]
+
+
+def template_for(publisher: Any, metadata: dict[str, Any]) -> InstanceTemplate:
+    """The shared template of this software variant (written once per variant)."""
+    canonical = json.dumps({"publisher": publisher.pk, **metadata}, sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(canonical.encode()).hexdigest()
+    template = InstanceTemplate.objects.filter(digest=digest).first()
+    if template is None:
+        try:
+            with transaction.atomic():
+                template = InstanceTemplate.objects.create(publisher=publisher, digest=digest, metadata=metadata)
+        except IntegrityError:
+            template = InstanceTemplate.objects.get(digest=digest)
+    return template
+
+
+def issue_client_id(template: InstanceTemplate, jwk: dict[str, Any], *, now: float | None = None) -> str:
+    jkt = jose.b64url_decode(jose.jwk_thumbprint(jwk))
+    payload = _PAYLOAD.pack(VERSION, template.pk, int(time.time() if now is None else now), jkt)
+    return f"{PREFIX}{jose.b64url_encode(payload)}.{jose.b64url_encode(_mac(payload))}"
+
+
+def is_stateless(client_id: Any) -> bool:
+    return isinstance(client_id, str) and client_id.startswith(PREFIX)
+
+
+def decode(client_id: str) -> tuple[int, int, str]:
+    """``(template id, issued at, thumbprint)``; InvalidClient for a tampered or
+    foreign client_id."""
+    try:
+        body, mac = client_id[len(PREFIX):].split(".")
+        payload = jose.b64url_decode(body)
+        version, template_id, issued_at, jkt = _PAYLOAD.unpack(payload)
+        valid = version == VERSION and hmac.compare_digest(jose.b64url_decode(mac), _mac(payload))
+    except (ValueError, struct.error, jose.JOSEError):
+        valid = False
+    if not valid:
+        raise InvalidClient(reason="stateless client_id fails its MAC")
+    return template_id, issued_at, jose.b64url_encode(jkt)
+
+
+@transaction.atomic
+def materialize(client_id: str) -> Any:
+    """The Application of a stateless instance, created on its first use."""
+    template_id, issued_at, _ = decode(client_id)
+    Application = get_application_model()
+    existing = Application.objects.select_related("oauth_ext_profile", "oauth_ext_instance").filter(client_id=client_id).first()
+    if existing is not None:
+        return existing
+    template = InstanceTemplate.objects.select_related("publisher").filter(pk=template_id).first()
+    if template is None or not template.publisher.enabled:
+        raise InvalidClient(reason="stateless instance of an unknown template or a disabled publisher")
+    meta = template.metadata
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                client_id=client_id, client_secret=secrets.token_urlsafe(48), name=meta.get("client_name", "")[:255],
+                client_type=Application.CLIENT_CONFIDENTIAL, redirect_uris=" ".join(meta.get("redirect_uris", [])),
+                authorization_grant_type=meta["dot_grant_type"], algorithm="",
+            )
+            ClientProfile.objects.create(application=application, token_endpoint_auth_method="private_key_jwt")
+            ClientInstance.objects.create(
+                application=application, publisher=template.publisher, stateless=True, scope=meta.get("scope", []),
+                software_id=meta.get("software_id", ""), software_version=meta.get("software_version", ""),
+                client_name=meta.get("client_name", ""), platform=meta.get("platform", ""),
+            )
+    except IntegrityError:  # a concurrent first use created it
+        pass
+    return Application.objects.select_related("oauth_ext_profile", "oauth_ext_instance").get(client_id=client_id)
+
+
+def adopt_key(application: Any, header_jwk: Any) -> None:
+    """Record the key of a stateless instance on first use, if it is the bound one."""
+    instance = getattr(application, "oauth_ext_instance", None)
+    profile = application.oauth_ext_profile
+    if instance is None or not instance.stateless or profile.jwks:
+        return
+    _, _, jkt = decode(application.client_id)
+    try:
+        jose.load_public_jwk(header_jwk)
+        matches = jose.jwk_thumbprint(header_jwk) == jkt
+    except jose.JOSEError:
+        matches = False
+    if not matches:
+        raise InvalidClient(reason="the assertion's jwk is not the key this client_id binds")
+    profile.jwks = {"keys": [jose.public_jwk(header_jwk)]}
+    profile.save(update_fields=["jwks", "updated_at"])
