@@ -71,7 +71,13 @@ def decode(client_id: str) -> tuple[int, int, str]:
         body, mac = client_id[len(PREFIX):].split(".")
         payload = jose.b64url_decode(body)
         version, template_id, issued_at, jkt = _PAYLOAD.unpack(payload)
-        valid = version == VERSION and hmac.compare_digest(jose.b64url_decode(mac), _mac(payload))
+        # Only the canonical encoding: base64url has spare bits, and a second spelling
+        # of a revoked client_id must not become a second, unrevoked instance.
+        valid = (
+            version == VERSION
+            and hmac.compare_digest(jose.b64url_decode(mac), _mac(payload))
+            and client_id == f"{PREFIX}{jose.b64url_encode(payload)}.{jose.b64url_encode(_mac(payload))}"
+        )
     except (ValueError, struct.error, jose.JOSEError):
         valid = False
     if not valid:

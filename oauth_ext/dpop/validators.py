@@ -79,8 +79,10 @@ class DPoPValidatorMixin:
         # §5: a public client's refresh token works only with the key it was bound to.
         return _proves(request, RefreshTokenBinding.objects.filter(refresh_token=instance))
 
-    def save_bearer_token(self, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
-        result = super().save_bearer_token(token, request, *args, **kwargs)
+    def _save_bearer_token(self, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
+        """Inside DOT's transaction (the storage hook DOT documents): the binding
+        commits with the refresh token."""
+        result = super()._save_bearer_token(token, request, *args, **kwargs)
         proof = getattr(request, "dpop", None)
         if proof is None:
             return result

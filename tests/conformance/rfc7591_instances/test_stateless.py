@@ -84,14 +84,28 @@ def test_first_use_at_the_token_endpoint_needs_the_bound_key(stateless_vendor, r
     assert status == 200, answer
 
 
-@pytest.mark.parametrize("tamper", ["payload", "mac", "foreign"])
+def _flip(text: str, at: int) -> str:
+    return text[:at] + ("A" if text[at] != "A" else "B") + text[at + 1:]
+
+
+def _respell(text: str) -> str:
+    """The same bytes in another base64url spelling: change the unused low bits."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    last = alphabet.index(text[-1])
+    return text[:-1] + alphabet[last ^ 1]
+
+
+@pytest.mark.parametrize("tamper", ["payload", "mac", "respelled", "foreign"])
 def test_tampered_or_foreign_client_id(stateless_vendor, register, token_request, tamper, settings):
     device = Device(register, stateless_vendor)
     body, mac = device.client_id[2:].split(".")
     if tamper == "payload":
-        forged = f"s.{body[:-2]}{'A' if body[-2] != 'A' else 'B'}{body[-1]}.{mac}"
+        forged = f"s.{_flip(body, 10)}.{mac}"
     elif tamper == "mac":
-        forged = f"s.{body}.{mac[:-1]}{'A' if mac[-1] != 'A' else 'B'}"
+        forged = f"s.{body}.{_flip(mac, 5)}"
+    elif tamper == "respelled":  # the same MAC bytes, spelled differently
+        forged = f"s.{body}.{_respell(mac)}"
+        assert jose.b64url_decode(_respell(mac)) == jose.b64url_decode(mac)
     else:
         settings.SECRET_KEY = "another server's secret entirely, long enough to be a key"
         forged = device.client_id
