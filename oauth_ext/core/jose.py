@@ -46,12 +46,17 @@ def b64url_encode(data: bytes) -> str:
 
 
 def b64url_decode(data: str) -> bytes:
+    """Strict base64url: no padding, and only the canonical spelling, so that one
+    value has one string (replay keys and identifiers rely on it)."""
     if not isinstance(data, str) or any(c in data for c in "+/= \n"):
         raise JOSEError("not base64url")
     try:
-        return base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+        decoded = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
     except (ValueError, TypeError) as exc:
         raise JOSEError("not base64url") from exc
+    if b64url_encode(decoded) != data:
+        raise JOSEError("not canonical base64url")
+    return decoded
 
 
 def jwk_thumbprint(jwk: dict[str, Any], hash_name: str = "sha256") -> str:

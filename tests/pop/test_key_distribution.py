@@ -159,3 +159,14 @@ def test_rs_without_the_jwe_key_uses_introspection(live_server, make_client, rs_
     response = requests.get(f"{live_server.url}/api/me/", auth=PoPAuth(body["cnf"]["jwk"], body["access_token"]), timeout=30)
     assert response.status_code == 200, response.text
     assert response.json()["token_type"] == "pop"
+
+
+def test_a_respelled_signed_request_is_still_a_replay(make_client, token_request, client):
+    """base64url has spare bits; a second spelling of the same signature must not pass."""
+    key = DPoPKey.generate()
+    token = pop_token(make_client, token_request, key=key)[1]["access_token"]
+    signed = sign_request(key.private_jwk, token, "GET", API)
+    assert client.get("/api/me/", HTTP_AUTHORIZATION=f"PoP {signed}").status_code == 200
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    respelled = signed[:-1] + alphabet[alphabet.index(signed[-1]) ^ 1]
+    assert client.get("/api/me/", HTTP_AUTHORIZATION=f"PoP {respelled}").status_code == 401

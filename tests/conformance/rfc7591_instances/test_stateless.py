@@ -1,6 +1,7 @@
 """The same story with stateless instances: registration writes nothing, the client_id
 is a server-made assertion, the instance becomes a row on first use."""
 
+import base64
 from io import StringIO
 
 import pytest
@@ -105,7 +106,7 @@ def test_tampered_or_foreign_client_id(stateless_vendor, register, token_request
         forged = f"s.{body}.{_flip(mac, 5)}"
     elif tamper == "respelled":  # the same MAC bytes, spelled differently
         forged = f"s.{body}.{_respell(mac)}"
-        assert jose.b64url_decode(_respell(mac)) == jose.b64url_decode(mac)
+        assert base64.urlsafe_b64decode(_respell(mac) + "==") == base64.urlsafe_b64decode(mac + "==")
     else:
         settings.SECRET_KEY = "another server's secret entirely, long enough to be a key"
         forged = device.client_id
