@@ -7,7 +7,9 @@ do not care where the answer came from.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,15 +83,40 @@ def _verification_keys() -> list[dict[str, Any]]:
         raise InvalidToken(reason=f"AS keys unavailable: {exc}") from exc
 
 
+_verified: OrderedDict[tuple[str, tuple[str, ...]], dict[str, Any]] = OrderedDict()
+_verified_lock = threading.Lock()
+VERIFIED_CACHE_SIZE = 4096
+
+
+def _verified_claims(token: str, keys: list[dict[str, Any]]) -> dict[str, Any]:
+    """The claims of a JWT whose signature verifies with ``keys``.
+
+    Verified signatures are remembered per token and key set (a token is presented
+    again and again until it expires), so a repeat costs a hash, not a verify.
+    """
+    cache_key = (hashlib.sha256(token.encode("utf-8")).hexdigest(), tuple(sorted(jose.jwk_thumbprint(k) for k in keys)))
+    with _verified_lock:
+        claims = _verified.get(cache_key)
+        if claims is not None:
+            _verified.move_to_end(cache_key)
+            return claims
+    header = jose.unverified_header(token, max_bytes=16384)
+    if header.get("typ") not in ("at+jwt", "application/at+jwt"):
+        raise jose.JOSEError("not an RFC 9068 access token")
+    key = jose.select_key(keys, kid=header.get("kid"), alg=header["alg"])
+    _, claims = jose.verify_jws(token, key=jose.load_public_jwk(key), algorithms=jose.ASYMMETRIC_ALGORITHMS, max_bytes=16384)
+    with _verified_lock:
+        _verified[cache_key] = claims
+        while len(_verified) > VERIFIED_CACHE_SIZE:
+            _verified.popitem(last=False)
+    return claims
+
+
 def _from_jwt(token: str) -> TokenInfo:
     conf = app_settings.RESOURCE_SERVER
     keys = _verification_keys()
     try:
-        header = jose.unverified_header(token, max_bytes=16384)
-        if header.get("typ") not in ("at+jwt", "application/at+jwt"):
-            raise jose.JOSEError("not an RFC 9068 access token")
-        key = jose.select_key(keys, kid=header.get("kid"), alg=header["alg"])
-        _, claims = jose.verify_jws(token, key=jose.load_public_jwk(key), algorithms=jose.ASYMMETRIC_ALGORITHMS, max_bytes=16384)
+        claims = _verified_claims(token, keys)
     except jose.JOSEError as exc:
         raise InvalidToken("The access token is invalid.", reason=str(exc)) from exc
     audience = conf.AUDIENCE or app_settings.issuer
