@@ -15,12 +15,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import secrets
 import struct
 import time
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils.crypto import salted_hmac
 from oauth2_provider.models import get_application_model
@@ -100,7 +100,8 @@ def materialize(client_id: str) -> Any:
     try:
         with transaction.atomic():
             application = Application.objects.create(
-                client_id=client_id, client_secret=secrets.token_urlsafe(48), name=meta.get("client_name", "")[:255],
+                client_id=client_id, client_secret=make_password(None), hash_client_secret=False,  # unusable, no hash cost
+                name=meta.get("client_name", "")[:255],
                 client_type=Application.CLIENT_CONFIDENTIAL, redirect_uris=" ".join(meta.get("redirect_uris", [])),
                 authorization_grant_type=meta["dot_grant_type"], algorithm="",
             )

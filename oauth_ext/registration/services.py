@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from oauth2_provider.models import get_access_token_model, get_application_model
 
@@ -37,6 +38,11 @@ class Registration:
 def _of(instance: ClientInstance, meta: client_metadata.ClientMetadata, **extra: Any) -> Registration:
     return Registration(instance.application.client_id, int(instance.created_at.timestamp()), meta, instance=instance,
                         software_statement=instance.software_statement, **extra)
+
+
+def unusable_secret() -> str:
+    """A DOT client secret nobody can present: Django's unusable-password marker."""
+    return make_password(None)
 
 
 def _hash(token: str) -> str:
@@ -114,8 +120,10 @@ def register(data: Any, *, initial_access_token: str | None = None) -> Registrat
     Application = get_application_model()
     secret = secrets.token_urlsafe(48) if meta.token_endpoint_auth_method.startswith("client_secret") else None
     application = Application(
-        client_id=secrets.token_urlsafe(24), client_secret=secret or secrets.token_urlsafe(48),
-        hash_client_secret=meta.token_endpoint_auth_method != "client_secret_jwt", algorithm="",
+        client_id=secrets.token_urlsafe(24), client_secret=secret or unusable_secret(), algorithm="",
+        # A secret the client holds is hashed (in clear only where client_secret_jwt needs it);
+        # a key-authenticated client gets an unusable one, and no password hash to pay for.
+        hash_client_secret=secret is not None and meta.token_endpoint_auth_method != "client_secret_jwt",
     )
     registration_token = secrets.token_urlsafe(32)
     instance = ClientInstance(registration_access_token_hash=_hash(registration_token))

@@ -199,3 +199,15 @@ def test_registrations_are_throttled_per_source(vendor, register, settings):
     statuses = [register(body_for(vendor), **address)[0] for _ in range(4)]
     assert statuses == [201, 201, 201, 429]
     assert register(body_for(vendor), REMOTE_ADDR="192.0.2.78")[0] == 201  # another source is not affected
+
+
+def test_key_clients_hold_no_usable_secret(vendor, register, token_request):
+    """A private_key_jwt instance has no secret to present (and no password hash to pay for)."""
+    _, created = register(body_for(vendor))
+    application = Application.objects.get(client_id=created["client_id"])
+    assert not application.hash_client_secret and application.client_secret.startswith("!")
+    from ..conftest import basic_auth
+
+    for guess in ("", application.client_secret):
+        status, body, _ = token_request({"grant_type": "client_credentials"}, **basic_auth(created["client_id"], guess))
+        assert (status, body["error"]) == (401, "invalid_client")
