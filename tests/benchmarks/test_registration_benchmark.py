@@ -7,16 +7,8 @@ so no DB fixture is used.
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
-from pathlib import Path
 
-from .test_token_endpoint_benchmark import _end_group
-
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "registration.py"
 NUMBER = r"\d+\.\d+"
 # variant, label, then requests/s, p50 ms, p99 ms, CPU ms/req, queries/req, writes/req and 0 errors
 ROW = r"^{variant}\s+\S.*\s\d+\.\d\s+\d+\.\d\s+\d+\.\d\s+\d+\.\d\d\s+\d+\s+\d+\s+0$"
@@ -28,32 +20,10 @@ RATIOS = ("ratio registrations stateless/stateful", "ratio first token request s
           "ratio steady token stateful/DOT clear")
 
 
-def test_registration_benchmark_quick_run_prints_the_tables():
-    # Its own session and process group: the script, gunicorn and the load generator.
-    proc = subprocess.Popen(
-        [sys.executable, str(SCRIPT), "--quick"], cwd=SCRIPT.parents[1], stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        output, _ = proc.communicate(timeout=180)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGTERM)  # the script cleans up on SIGTERM
-        try:
-            output, _ = proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            output, _ = proc.communicate()
-        _end_group(proc.pid)
-        raise AssertionError(f"registration benchmark --quick did not finish in 180 s:\n{output[-4000:]}") from None
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    leftovers = _end_group(proc.pid)
+def test_registration_benchmark_quick_run_prints_the_tables(run_quick):
+    output = run_quick("registration.py")
 
     tail = output[-5000:]
-    assert proc.returncode == 0, tail
-    assert not leftovers, f"processes left behind: {leftovers}"
     assert len(re.findall(HEADER, output, re.MULTILINE)) == 2, tail  # registration and token tables
     for variant in VARIANTS:
         assert re.search(ROW.format(variant=re.escape(variant)), output, re.MULTILINE), f"no table row for {variant}:\n{tail}"

@@ -7,16 +7,8 @@ DB fixture is used.
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
-from pathlib import Path
 
-from .test_token_endpoint_benchmark import _end_group
-
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "status_list.py"
 N = r"\d+\.\d+"
 ENCODE_HEADER = (r"^bits\s+set bits ms\s+zlib 9 ms\s+sign ms\s+total ms\s+zlib 6 ms\s+raw B\s+zlib 9 B\s+zlib 6 B"
                  r"\s+lst chars$")
@@ -44,30 +36,9 @@ LINES = (
 )
 
 
-def test_status_list_benchmark_quick_run_prints_the_tables():
-    proc = subprocess.Popen(
-        [sys.executable, str(SCRIPT), "--quick"], cwd=SCRIPT.parents[1], stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        output, _ = proc.communicate(timeout=180)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGTERM)  # the script cleans up on SIGTERM
-        try:
-            output, _ = proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            output, _ = proc.communicate()
-        _end_group(proc.pid)
-        raise AssertionError(f"benchmark --quick did not finish in 180 s:\n{output[-4000:]}") from None
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    leftovers = _end_group(proc.pid)
+def test_status_list_benchmark_quick_run_prints_the_tables(run_quick):
+    output = run_quick("status_list.py")
 
-    assert proc.returncode == 0, output[-4000:]
-    assert not leftovers, f"processes left behind: {leftovers}"
     assert re.search(r"^machine: nproc=\d+, CPU: ", output, re.MULTILINE), output[-4000:]
     assert re.search(ENCODE_HEADER, output, re.MULTILINE), output[-4000:]
     for bits in (1, 2):
