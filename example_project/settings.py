@@ -128,6 +128,7 @@ CELERY_BEAT_SCHEDULE = {
     "reissue-status-lists": {"task": "oauth_ext.status_list.reissue", "schedule": 600.0},
     "prune-client-instances": {"task": "oauth_ext.client_instances.prune", "schedule": 3600.0},
     "refresh-publisher-keys": {"task": "oauth_ext.software_statements.refresh_keys", "schedule": 3600.0},
+    "prune-pushed-requests": {"task": "oauth_ext.par.prune", "schedule": 600.0},
 }
 
 REST_FRAMEWORK = {"EXCEPTION_HANDLER": "oauth_ext.contrib.rest_framework.exception_handler"}

@@ -138,6 +138,16 @@ DEFAULTS: dict[str, Any] = {
         # last_used_at is written at most once per this many seconds per instance.
         "TOUCH_INTERVAL": 60,
     },
+    "PAR": {
+        # RFC 9126 pushed authorization requests.
+        "ENABLED": True,
+        # Refuse authorization requests that were not pushed, for every client.
+        "REQUIRED": False,
+        # Lifetime of a request_uri, seconds (RFC 9126 §2.2: typically 5 to 600).
+        "EXPIRES_IN": 60,
+        "MAX_BODY_BYTES": 32768,
+        "THROTTLE_RATE": "120/min",
+    },
     "REGISTRATION": {
         # RFC 7591/7592 registration at oauth_ext's endpoint (DOT's DCR stays DOT's).
         "ENABLED": True,

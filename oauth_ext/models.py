@@ -3,9 +3,10 @@
 from .client_instances.models import ClientInstance, InstanceTemplate
 from .clients.models import ClientProfile
 from .dpop.models import GrantBinding, RefreshTokenBinding
+from .par.models import PushedRequest
 from .software_statements.models import SoftwarePublisher
 from .status_list.models import StatusEntry, StatusList
 
 __all__ = [
-    "ClientInstance", "ClientProfile", "InstanceTemplate", "GrantBinding", "RefreshTokenBinding", "SoftwarePublisher", "StatusEntry", "StatusList",
+    "ClientInstance", "ClientProfile", "InstanceTemplate", "PushedRequest", "GrantBinding", "RefreshTokenBinding", "SoftwarePublisher", "StatusEntry", "StatusList",
 ]

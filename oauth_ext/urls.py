@@ -12,6 +12,7 @@ from django.urls import path, re_path
 from .client_auth.views import IntrospectTokenView
 from .client_instances.views import DeviceListView, DeviceRevokeView
 from .core.views import AuthorizationServerMetadataView, JWKSView, OpenIDConfigurationView
+from .par.views import AuthorizationView, PushedAuthorizationRequestView
 from .registration.views import RegistrationManagementView, RegistrationView
 from .status_list.views import StatusListAggregationView, StatusListView
 
@@ -20,6 +21,8 @@ app_name = "oauth_ext"
 urlpatterns = [
     path(".well-known/oauth-authorization-server", AuthorizationServerMetadataView.as_view(), name="oauth-server-metadata"),
     re_path(r"^\.well-known/openid-configuration/?$", OpenIDConfigurationView.as_view(), name="openid-configuration"),
+    path("authorize/", AuthorizationView.as_view(), name="authorize"),
+    path("par/", PushedAuthorizationRequestView.as_view(), name="par"),
     path("introspect/", IntrospectTokenView.as_view(), name="introspect"),
     path("jwks/", JWKSView.as_view(), name="jwks"),
     path("registration/", RegistrationView.as_view(), name="registration"),

@@ -35,6 +35,11 @@ class ClientProfile(models.Model):
     )
     jwks = models.JSONField(_("JWKS"), null=True, blank=True, help_text=_("The client's public keys, inline."))
     jwks_uri = models.URLField(_("JWKS URI"), max_length=2000, blank=True)
+    require_pushed_authorization_requests = models.BooleanField(
+        _("require pushed authorization requests"),
+        default=False,
+        help_text=_("RFC 9126 §6: authorization requests must come through PAR."),
+    )
     dpop_bound_access_tokens = models.BooleanField(
         _("DPoP-bound access tokens"),
         default=False,

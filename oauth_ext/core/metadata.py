@@ -19,6 +19,7 @@ CONTRIBUTORS = (
     "oauth_ext.dpop.metadata.metadata",
     "oauth_ext.status_list.metadata.metadata",
     "oauth_ext.registration.discovery.metadata",
+    "oauth_ext.par.metadata.metadata",
 )
 
 

@@ -1,0 +1,120 @@
+"""Pushing an authorization request and finding it again (RFC 9126 §2, §4)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from oauth2_provider.oauth2_backends import get_oauthlib_core
+from oauthlib.common import Request as OAuthlibRequest
+from oauthlib.oauth2.rfc6749.errors import OAuth2Error
+
+from ..conf import app_settings
+from ..core.errors import InvalidClient, InvalidRequest, OAuthError
+from ..core.oauthlib_errors import from_oauthlib
+from ..core.issuer import endpoint_url
+from ..dpop import proofs
+from .models import PushedRequest
+
+URN_PREFIX = "urn:ietf:params:oauth:request_uri:"
+CREDENTIAL_PARAMETERS = {"client_secret", "client_assertion", "client_assertion_type"}
+
+
+class InvalidRequestURI(OAuthError):
+    """RFC 9126 §4 / RFC 9101 §10.2: the request_uri is unknown, expired, used, or
+    belongs to another client."""
+
+    error = "invalid_request_uri"
+
+
+def _hash(reference: str) -> str:
+    return hashlib.sha256(reference.encode("utf-8")).hexdigest()
+
+
+def authenticate(django_request: Any) -> tuple[Any, OAuthlibRequest]:
+    """The client, authenticated exactly as at the token endpoint (RFC 9126 §2)."""
+    core = get_oauthlib_core()
+    request = OAuthlibRequest(
+        django_request.build_absolute_uri(), django_request.method,
+        urlencode(core.extract_body(django_request)), core.extract_headers(django_request),
+    )
+    validator = core.server.request_validator
+    try:
+        if validator.client_authentication_required(request):
+            ok = validator.authenticate_client(request)
+        else:
+            ok = validator.authenticate_client_id(request.client_id, request)
+    except OAuth2Error as exc:
+        raise from_oauthlib(exc) from exc
+    if not ok or request.client is None:
+        raise InvalidClient(reason="PAR client authentication failed")
+    return request.client, request
+
+
+def push(django_request: Any) -> tuple[str, int]:
+    """Validate the pushed parameters as the authorization endpoint would and store
+    them; returns ``(request_uri, expires_in)``."""
+    if "request_uri" in django_request.POST:
+        raise InvalidRequest("request_uri must not be pushed")  # RFC 9126 §2.1
+    for name, values in django_request.POST.lists():
+        if len(values) > 1 and name != "resource":
+            raise InvalidRequest(f"parameter {name} repeated")
+    client, oauth_request = authenticate(django_request)
+    parameters = {k: v for k, v in django_request.POST.items() if k not in CREDENTIAL_PARAMETERS}
+    resources = django_request.POST.getlist("resource")
+    if parameters.get("client_id", client.client_id) != client.client_id:
+        raise InvalidRequest("client_id does not match the authenticated client")
+    parameters["client_id"] = client.client_id
+    if parameters.get("code_challenge_method") != "S256" or not parameters.get("code_challenge"):
+        raise InvalidRequest("PKCE with S256 is required")
+    header = django_request.headers.get("DPoP")
+    if header is not None:
+        # RFC 9449 §10.1: a DPoP proof at PAR binds the code as dpop_jkt would.
+        proof = proofs.verify(proofs.single_header(header) or "", method="POST", url=endpoint_url("oauth_ext:par"))
+        if parameters.setdefault("dpop_jkt", proof.jkt) != proof.jkt:
+            raise InvalidRequest("dpop_jkt and the DPoP proof name different keys")
+    query = [(k, v) for k, v in parameters.items() if k != "resource"] + [("resource", r) for r in resources]
+    try:
+        get_oauthlib_core().server.validate_authorization_request(
+            django_request.build_absolute_uri(reverse("oauth2_provider:authorize")) + "?" + urlencode(query), "GET",
+            None, {},
+        )
+    except OAuth2Error as exc:
+        raise from_oauthlib(exc) from exc
+    reference = secrets.token_urlsafe(32)
+    expires_in = app_settings.PAR.EXPIRES_IN
+    PushedRequest.objects.create(
+        reference_hash=_hash(reference), application=client, parameters={"query": query},
+        expires_at=timezone.now() + datetime.timedelta(seconds=expires_in),
+    )
+    return URN_PREFIX + reference, expires_in
+
+
+def pushed(client_id: str | None, request_uri: str) -> PushedRequest:
+    """The live pushed request behind ``request_uri`` for ``client_id``."""
+    if not request_uri.startswith(URN_PREFIX):
+        raise InvalidRequestURI(reason="not one of our request_uris")
+    found = PushedRequest.objects.select_related("application").filter(
+        reference_hash=_hash(request_uri[len(URN_PREFIX):])
+    ).first()
+    if found is None or found.expires_at <= timezone.now():
+        raise InvalidRequestURI(reason="unknown, used or expired request_uri")
+    if found.application.client_id != client_id:
+        raise InvalidRequestURI(reason="request_uri of another client")
+    return found
+
+
+@transaction.atomic
+def consume(found: PushedRequest) -> None:
+    """Single use once the authorization completes (RFC 9126 §4)."""
+    PushedRequest.objects.filter(pk=found.pk).delete()
+
+
+def prune() -> int:
+    return PushedRequest.objects.filter(expires_at__lte=timezone.now()).delete()[0]
