@@ -147,6 +147,10 @@ DEFAULTS: dict[str, Any] = {
         "EXPIRES_IN": 60,
         "MAX_BODY_BYTES": 32768,
         "THROTTLE_RATE": "120/min",
+        # draft-richer-oauth-pushed-client-registration-00 (client_id
+        # urn:ietf:oauth:parameters:dynamic): "statement" = only with a valid software
+        # statement from a trusted publisher, "open" = anyone, "off".
+        "PUSHED_REGISTRATION": "statement",
     },
     "REGISTRATION": {
         # RFC 7591/7592 registration at oauth_ext's endpoint (DOT's DCR stays DOT's).

@@ -53,6 +53,8 @@ class ClientInstance(models.Model):
     software_statement = models.TextField(blank=True)
     registration_access_token_hash = models.CharField(max_length=64, blank=True)
     stateless = models.BooleanField(_("stateless"), default=False)
+    # Pushed client registration: no lasting client_id; pruned once its tokens are gone.
+    ephemeral = models.BooleanField(_("ephemeral"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

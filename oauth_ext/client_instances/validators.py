@@ -25,6 +25,24 @@ class ClientInstanceValidatorMixin:
             return False
         return True
 
+    def client_authentication_required(self, request: Any, *args: Any, **kwargs: Any) -> bool:
+        from ..par import dynamic
+
+        if request.client_id == dynamic.DYNAMIC_CLIENT_ID:
+            return False  # ephemeral clients are public; their DPoP key is what they prove
+        return super().client_authentication_required(request, *args, **kwargs)
+
+    def authenticate_client_id(self, client_id: str, request: Any, *args: Any, **kwargs: Any) -> bool:
+        from ..par import dynamic
+
+        if client_id == dynamic.DYNAMIC_CLIENT_ID:
+            try:
+                request.client = dynamic.resolve(request)
+            except InvalidClient:
+                return False
+            client_id = request.client_id = request.client.client_id
+        return super().authenticate_client_id(client_id, request, *args, **kwargs)
+
     def validate_scopes(self, client_id: str, scopes: list[str], client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
         if not super().validate_scopes(client_id, scopes, client, request, *args, **kwargs):
             return False

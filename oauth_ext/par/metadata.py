@@ -12,4 +12,5 @@ def metadata(request: Any) -> dict[str, Any]:
     return {
         "pushed_authorization_request_endpoint": endpoint_url("oauth_ext:par"),
         "require_pushed_authorization_requests": app_settings.PAR.REQUIRED,
+        "pushed_client_registration_supported": app_settings.PAR.PUSHED_REGISTRATION != "off",
     }

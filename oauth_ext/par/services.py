@@ -20,6 +20,7 @@ from ..core.errors import InvalidClient, InvalidRequest, OAuthError
 from ..core.oauthlib_errors import from_oauthlib
 from ..core.issuer import endpoint_url
 from ..dpop import proofs
+from . import dynamic
 from .models import PushedRequest
 
 URN_PREFIX = "urn:ietf:params:oauth:request_uri:"
@@ -65,12 +66,8 @@ def push(django_request: Any) -> tuple[str, int]:
     for name, values in django_request.POST.lists():
         if len(values) > 1 and name != "resource":
             raise InvalidRequest(f"parameter {name} repeated")
-    client, oauth_request = authenticate(django_request)
     parameters = {k: v for k, v in django_request.POST.items() if k not in CREDENTIAL_PARAMETERS}
     resources = django_request.POST.getlist("resource")
-    if parameters.get("client_id", client.client_id) != client.client_id:
-        raise InvalidRequest("client_id does not match the authenticated client")
-    parameters["client_id"] = client.client_id
     if parameters.get("code_challenge_method") != "S256" or not parameters.get("code_challenge"):
         raise InvalidRequest("PKCE with S256 is required")
     header = django_request.headers.get("DPoP")
@@ -79,6 +76,14 @@ def push(django_request: Any) -> tuple[str, int]:
         proof = proofs.verify(proofs.single_header(header) or "", method="POST", url=endpoint_url("oauth_ext:par"))
         if parameters.setdefault("dpop_jkt", proof.jkt) != proof.jkt:
             raise InvalidRequest("dpop_jkt and the DPoP proof name different keys")
+    if parameters.get("client_id") == dynamic.DYNAMIC_CLIENT_ID:
+        client = dynamic.register(parameters, dpop_jkt=parameters.get("dpop_jkt") if header is not None else None)
+        parameters.pop("client_registration", None)
+    else:
+        client, _ = authenticate(django_request)
+        if parameters.get("client_id", client.client_id) != client.client_id:
+            raise InvalidRequest("client_id does not match the authenticated client")
+    parameters["client_id"] = client.client_id
     query = [(k, v) for k, v in parameters.items() if k != "resource"] + [("resource", r) for r in resources]
     try:
         get_oauthlib_core().server.validate_authorization_request(
@@ -105,16 +110,32 @@ def pushed(client_id: str | None, request_uri: str) -> PushedRequest:
     ).first()
     if found is None or found.expires_at <= timezone.now():
         raise InvalidRequestURI(reason="unknown, used or expired request_uri")
-    if found.application.client_id != client_id:
+    dynamic_client = client_id == dynamic.DYNAMIC_CLIENT_ID and getattr(
+        getattr(found.application, "oauth_ext_instance", None), "ephemeral", False)
+    if found.application.client_id != client_id and not dynamic_client:
         raise InvalidRequestURI(reason="request_uri of another client")
     return found
 
 
-@transaction.atomic
 def consume(found: PushedRequest) -> None:
     """Single use once the authorization completes (RFC 9126 §4)."""
     PushedRequest.objects.filter(pk=found.pk).delete()
 
 
 def prune() -> int:
-    return PushedRequest.objects.filter(expires_at__lte=timezone.now()).delete()[0]
+    """Expired pushed requests, and ephemeral clients whose request expired unused or
+    whose tokens are all gone."""
+    from oauth2_provider.models import get_access_token_model, get_application_model, get_refresh_token_model
+
+    now = timezone.now()
+    removed = PushedRequest.objects.filter(expires_at__lte=now).delete()[0]
+    horizon = now - datetime.timedelta(seconds=app_settings.PAR.EXPIRES_IN)
+    with transaction.atomic():
+        ephemeral = get_application_model().objects.select_for_update(skip_locked=True).filter(
+            oauth_ext_instance__ephemeral=True, oauth_ext_instance__created_at__lt=horizon)
+        live_access = get_access_token_model().objects.filter(expires__gt=now).values("application_id")
+        live_refresh = get_refresh_token_model().objects.filter(revoked__isnull=True).values("application_id")
+        pending = PushedRequest.objects.values("application_id")
+        gone = ephemeral.exclude(pk__in=live_access).exclude(pk__in=live_refresh).exclude(pk__in=pending)
+        removed += len([a.delete() for a in gone])
+    return removed

@@ -58,6 +58,8 @@ class AuthorizationView(DOTAuthorizationView):
     def dispatch(self, request, *args, **kwargs):
         client_id = request.GET.get("client_id")
         request_uri = request.GET.get("request_uri")
+        if request_uri is None and client_id == services.dynamic.DYNAMIC_CLIENT_ID:
+            return error_response(InvalidRequest("a dynamic client starts with a pushed authorization request"))
         if request_uri is None:
             if par_required(client_id):
                 return error_response(InvalidRequest("this client must push its authorization requests"))

@@ -89,8 +89,12 @@ def _string_list(data: dict[str, Any], name: str, default: list[str]) -> list[st
     return list(dict.fromkeys(value))
 
 
-def validate(data: Any, publisher: SoftwarePublisher | None) -> ClientMetadata:
-    """RFC 7591 §2 metadata under ``publisher``'s policy (defaults without one)."""
+def validate(data: Any, publisher: SoftwarePublisher | None, *, key_proven: bool = False) -> ClientMetadata:
+    """RFC 7591 §2 metadata under ``publisher``'s policy (defaults without one).
+
+    ``key_proven``: the client holds a key proven otherwise (a DPoP proof), which
+    satisfies a policy that instances present a key.
+    """
     if not isinstance(data, dict):
         raise InvalidClientMetadata("the request body must be a JSON object")
     for name in STRING_FIELDS:
@@ -130,7 +134,7 @@ def validate(data: Any, publisher: SoftwarePublisher | None) -> ClientMetadata:
         raise InvalidClientMetadata(f"token_endpoint_auth_method must be among {allowed_methods}")
     if method == "private_key_jwt" and not has_key:
         raise InvalidClientMetadata("private_key_jwt needs jwks or jwks_uri")
-    if publisher and publisher.require_instance_key and not has_key:
+    if publisher and publisher.require_instance_key and not (has_key or key_proven):
         raise InvalidClientMetadata("this software's instances must register a key")
     if method == "none" and "client_credentials" in grant_types:
         raise InvalidClientMetadata("client_credentials needs client authentication")
