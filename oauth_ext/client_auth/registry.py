@@ -16,10 +16,6 @@ from oauth2_provider.settings import oauth2_settings
 from ..conf import app_settings
 from ..core.errors import InvalidClient, InvalidRequest
 
-#: Methods DOT implements; they stay DOT's.
-DOT_METHODS = ("client_secret_basic", "client_secret_post", "none")
-
-
 class ClientAuthMethod:
     """One way for a client to authenticate at the token, introspection,
     revocation (and later PAR) endpoints."""
@@ -122,5 +118,4 @@ def authenticate(request: Any) -> ClientAuthMethod | None:
     ensure_active(client)
     request.client = client
     request.client_id = client.client_id
-    request.oauth_ext_client_auth_method = method.name
     return method

@@ -4,24 +4,15 @@ from __future__ import annotations
 
 from django.http import HttpResponse, JsonResponse, QueryDict
 from oauth2_provider.views import AuthorizationView as DOTAuthorizationView
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from ..clients.services import get_profile, load_client
 from ..conf import app_settings
 from ..core.errors import InvalidRequest, OAuthError
 from ..core.handlers import error_response
+from ..core.throttling import PARThrottle
 from . import services
 
-
-class PARThrottle(SimpleRateThrottle):
-    scope = "oauth_ext_par"
-
-    def get_rate(self) -> str:
-        return app_settings.PAR.THROTTLE_RATE
-
-    def get_cache_key(self, request, view) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class PushedAuthorizationRequestView(APIView):

@@ -8,25 +8,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from ..conf import app_settings
 from ..core.errors import OAuthError
 from ..core.handlers import error_response
+from ..core.throttling import RegistrationThrottle
 from ..core.issuer import endpoint_url
 from . import services
 from .errors import InvalidClientMetadata
 
-
-class RegistrationThrottle(SimpleRateThrottle):
-    scope = "oauth_ext_registration"
-
-    def get_rate(self) -> str:
-        return app_settings.REGISTRATION.THROTTLE_RATE
-
-    def get_cache_key(self, request, view) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 def _bearer(request) -> str | None:

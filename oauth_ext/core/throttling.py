@@ -1,0 +1,27 @@
+"""Per-address throttles for our DRF endpoints, with rates from ``OAUTH_EXT``."""
+
+from __future__ import annotations
+
+from rest_framework.throttling import SimpleRateThrottle
+
+from ..conf import app_settings
+
+
+class SettingRateThrottle(SimpleRateThrottle):
+    """Subclasses name their scope and the section whose ``THROTTLE_RATE`` applies."""
+
+    section = ""
+
+    def get_rate(self) -> str:
+        return getattr(app_settings, self.section).THROTTLE_RATE
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class RegistrationThrottle(SettingRateThrottle):
+    scope, section = "oauth_ext_registration", "REGISTRATION"
+
+
+class PARThrottle(SettingRateThrottle):
+    scope, section = "oauth_ext_par", "PAR"
