@@ -58,9 +58,11 @@ def authenticate(django_request: Any) -> tuple[Any, OAuthlibRequest]:
     return request.client, request
 
 
+@transaction.atomic
 def push(django_request: Any) -> tuple[str, int]:
     """Validate the pushed parameters as the authorization endpoint would and store
-    them; returns ``(request_uri, expires_in)``."""
+    them; returns ``(request_uri, expires_in)``. All or nothing: a refused pushed
+    registration leaves no ephemeral client behind."""
     if "request_uri" in django_request.POST:
         raise InvalidRequest("request_uri must not be pushed")  # RFC 9126 §2.1
     for name, values in django_request.POST.lists():

@@ -62,7 +62,7 @@ def test_end_to_end(pushed_vendor, client, token_request, django_user_model):
     assert ClientInstance.objects.filter(ephemeral=True).count() == 1
 
 
-@pytest.mark.parametrize("case", ["no-dpop", "no-statement", "untrusted-statement", "no-pkce", "no-state"])
+@pytest.mark.parametrize("case", ["no-dpop", "no-statement", "untrusted-statement", "no-pkce", "no-state", "token-response"])
 def test_refused(pushed_vendor, client, case):
     key = DPoPKey.generate()
     registration = {"software_statement": pushed_vendor.statement()}
@@ -75,9 +75,11 @@ def test_refused(pushed_vendor, client, case):
         overrides = {"code_challenge": None, "code_challenge_method": None}
     elif case == "no-state":
         overrides = {"state": None}
+    elif case == "token-response":  # refused after the client was made: still nothing left
+        overrides = {"response_type": "token"}
     response, _ = push_dynamic(client, None if case == "no-dpop" else key, registration, **overrides)
     assert response.status_code == 400, response.content
-    assert response.json()["error"] in ("invalid_request", "unapproved_software_statement")
+    assert response.json()["error"] in ("invalid_request", "unapproved_software_statement", "unauthorized_client")
     assert not Application.objects.filter(client_id__startswith="dyn.").exists()  # nothing half-written
     assert not PushedRequest.objects.exists()
 
