@@ -11,7 +11,11 @@ from django.urls import path, re_path
 
 from .client_auth.views import IntrospectTokenView
 from .client_instances.views import DeviceListView, DeviceRevokeView
-from .core.views import AuthorizationServerMetadataView, JWKSView, OpenIDConfigurationView
+from .core.views import (
+    AuthorizationServerMetadataView,
+    JWKSView,
+    OpenIDConfigurationView,
+)
 from .par.views import AuthorizationView, PushedAuthorizationRequestView
 from .registration.views import RegistrationManagementView, RegistrationView
 from .status_list.views import StatusListAggregationView, StatusListView

@@ -6,7 +6,6 @@ import uuid
 
 from example_project.settings import *  # noqa: F401,F403
 from example_project.settings import OAUTH2_PROVIDER, OAUTH_EXT
-
 from oauth_ext.core import jose
 
 DEBUG = False

@@ -8,8 +8,8 @@ from ..client_instances import stateless
 from ..clients.services import client_keys
 from ..conf import app_settings
 from ..core import jose
-from ..core.jwks import KeysUnavailable
 from ..core.errors import InvalidClient
+from ..core.jwks import KeysUnavailable
 from .jwt_assertion import JWTAssertionMethod
 
 

@@ -16,6 +16,7 @@ from oauth2_provider.settings import oauth2_settings
 from ..conf import app_settings
 from ..core.errors import InvalidClient, InvalidRequest
 
+
 class ClientAuthMethod:
     """One way for a client to authenticate at the token, introspection,
     revocation (and later PAR) endpoints."""

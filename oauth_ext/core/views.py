@@ -9,7 +9,11 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from oauth2_provider.compat import login_not_required
 from oauth2_provider.settings import oauth2_settings
-from oauth2_provider.views import ConnectDiscoveryInfoView, JwksInfoView, OAuthServerMetadataView
+from oauth2_provider.views import (
+    ConnectDiscoveryInfoView,
+    JwksInfoView,
+    OAuthServerMetadataView,
+)
 
 from . import metadata
 from .keys import public_jwks

@@ -2,10 +2,11 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import oauth_ext.software_statements.models
 from django.conf import settings
 from django.db import migrations, models
 from oauth2_provider.settings import oauth2_settings
+
+import oauth_ext.software_statements.models
 
 
 class Migration(migrations.Migration):

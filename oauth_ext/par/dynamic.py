@@ -17,7 +17,11 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from oauth2_provider.models import get_application_model, get_grant_model, get_refresh_token_model
+from oauth2_provider.models import (
+    get_application_model,
+    get_grant_model,
+    get_refresh_token_model,
+)
 
 from ..client_instances.models import ClientInstance
 from ..clients.models import ClientProfile

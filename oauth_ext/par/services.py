@@ -16,29 +16,23 @@ from oauthlib.common import Request as OAuthlibRequest
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
 from ..conf import app_settings
-from ..core.errors import InvalidClient, InvalidRequest, OAuthError
-from ..core.oauthlib_errors import from_oauthlib
+from ..core.errors import InvalidClient, InvalidRequest
 from ..core.issuer import endpoint_url
+from ..core.oauthlib_errors import from_oauthlib
 from ..dpop import proofs
 from . import dynamic
+from .errors import InvalidRequestURI
 from .models import PushedRequest
 
 URN_PREFIX = "urn:ietf:params:oauth:request_uri:"
 CREDENTIAL_PARAMETERS = {"client_secret", "client_assertion", "client_assertion_type"}
 
 
-class InvalidRequestURI(OAuthError):
-    """RFC 9126 §4 / RFC 9101 §10.2: the request_uri is unknown, expired, used, or
-    belongs to another client."""
-
-    error = "invalid_request_uri"
-
-
 def _hash(reference: str) -> str:
     return hashlib.sha256(reference.encode("utf-8")).hexdigest()
 
 
-def authenticate(django_request: Any) -> tuple[Any, OAuthlibRequest]:
+def authenticate(django_request: Any) -> Any:
     """The client, authenticated exactly as at the token endpoint (RFC 9126 §2)."""
     core = get_oauthlib_core()
     request = OAuthlibRequest(
@@ -55,7 +49,7 @@ def authenticate(django_request: Any) -> tuple[Any, OAuthlibRequest]:
         raise from_oauthlib(exc) from exc
     if not ok or request.client is None:
         raise InvalidClient(reason="PAR client authentication failed")
-    return request.client, request
+    return request.client
 
 
 @transaction.atomic
@@ -82,7 +76,7 @@ def push(django_request: Any) -> tuple[str, int]:
         client = dynamic.register(parameters, dpop_jkt=parameters.get("dpop_jkt") if header is not None else None)
         parameters.pop("client_registration", None)
     else:
-        client, _ = authenticate(django_request)
+        client = authenticate(django_request)
         if parameters.get("client_id", client.client_id) != client.client_id:
             raise InvalidRequest("client_id does not match the authenticated client")
     parameters["client_id"] = client.client_id
@@ -127,7 +121,11 @@ def consume(found: PushedRequest) -> None:
 def prune() -> int:
     """Expired pushed requests, and ephemeral clients whose request expired unused or
     whose tokens are all gone."""
-    from oauth2_provider.models import get_access_token_model, get_application_model, get_refresh_token_model
+    from oauth2_provider.models import (
+        get_access_token_model,
+        get_application_model,
+        get_refresh_token_model,
+    )
 
     now = timezone.now()
     removed = PushedRequest.objects.filter(expires_at__lte=now).delete()[0]

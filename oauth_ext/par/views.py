@@ -14,7 +14,6 @@ from ..core.throttling import PARThrottle
 from . import services
 
 
-
 class PushedAuthorizationRequestView(APIView):
     authentication_classes: list = []
     permission_classes: list = []

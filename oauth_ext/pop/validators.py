@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..client_auth.registry import body_param
 from ..conf import app_settings
 from ..core import jose
 from ..core.errors import InvalidRequest
 from ..core.oauthlib_errors import raised_to_oauthlib
-from ..client_auth.registry import body_param
 from ..tokens.claims import jwt_claims
 from . import keys
 from .errors import InvalidTokenType

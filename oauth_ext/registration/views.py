@@ -13,11 +13,10 @@ from rest_framework.views import APIView
 from ..conf import app_settings
 from ..core.errors import OAuthError
 from ..core.handlers import error_response
-from ..core.throttling import RegistrationThrottle
 from ..core.issuer import endpoint_url
+from ..core.throttling import RegistrationThrottle
 from . import services
 from .errors import InvalidClientMetadata
-
 
 
 def _bearer(request) -> str | None:

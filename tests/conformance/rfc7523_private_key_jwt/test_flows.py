@@ -7,6 +7,7 @@ from oauth2_provider.models import get_application_model
 
 from ...conftest import basic_auth
 
+
 @pytest.fixture
 def user(db):
     return get_user_model().objects.create_user("alice", password="correct horse")
