@@ -22,6 +22,9 @@ DEFAULTS: dict[str, Any] = {
     # audience that JWT client assertions must carry, and the ``iss`` of our tokens;
     # it is never derived from the Host header of a request.
     "ISSUER": None,
+    # draft-zehavi-oauth-app2app-browserless: the native authorization endpoint a site
+    # runs, announced in the AS metadata when set (nothing more is implemented).
+    "NATIVE_AUTHORIZATION_ENDPOINT": None,
     # Django cache alias used for single-use values (assertion ``jti``, later DPoP
     # ``jti`` and nonces). Must be shared by all processes: Redis in production.
     "REPLAY_CACHE": "default",

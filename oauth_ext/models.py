@@ -6,7 +6,8 @@ from .dpop.models import GrantBinding, RefreshTokenBinding
 from .par.models import PushedRequest
 from .software_statements.models import SoftwarePublisher
 from .status_list.models import StatusEntry, StatusList
+from .token_context.models import GrantContext
 
 __all__ = [
-    "ClientInstance", "ClientProfile", "InstanceTemplate", "PushedRequest", "GrantBinding", "RefreshTokenBinding", "SoftwarePublisher", "StatusEntry", "StatusList",
+    "ClientInstance", "ClientProfile", "GrantContext", "InstanceTemplate", "PushedRequest", "GrantBinding", "RefreshTokenBinding", "SoftwarePublisher", "StatusEntry", "StatusList",
 ]

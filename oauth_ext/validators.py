@@ -12,12 +12,14 @@ from .client_instances.validators import ClientInstanceValidatorMixin
 from .dpop.validators import DPoPValidatorMixin
 from .pop.validators import PoPValidatorMixin
 from .status_list.validators import StatusListValidatorMixin
+from .token_context.validators import TokenContextValidatorMixin
 
 
 class OAuth2Validator(
     ClientAuthValidatorMixin,
     ClientInstanceValidatorMixin,
     StatusListValidatorMixin,
+    TokenContextValidatorMixin,
     PoPValidatorMixin,
     DPoPValidatorMixin,
     DOTValidator,

@@ -3,7 +3,8 @@
 oauthlib asks ``client_authentication_required`` and then ``authenticate_client`` (or
 ``authenticate_client_id`` for public clients) at the token, revocation and
 introspection endpoints; this mixin answers for our methods and leaves DOT's own
-methods to DOT, then enforces the method each client registered.
+methods to DOT, then enforces the method each client registered. The method that
+authenticated the request is kept on it as ``client_auth_method`` (for ``cmr``).
 """
 
 from __future__ import annotations
@@ -29,11 +30,13 @@ class ClientAuthValidatorMixin:
         try:
             method = registry.authenticate(request)
             if method is not None:
+                request.client_auth_method = method.name
                 return True
             if not super().authenticate_client(request, *args, **kwargs):
                 return False
             used = "client_secret_basic" if "client_secret_basic" in registry.presented_mechanisms(request) else "client_secret_post"
             self._enforce_registered_method(request.client, used)
+            request.client_auth_method = used
             return True
         except InvalidClient as exc:
             logger.info("client authentication failed: %s", exc.reason)
@@ -47,6 +50,7 @@ class ClientAuthValidatorMixin:
             return False
         try:
             self._enforce_registered_method(request.client, "none")
+            request.client_auth_method = "none"
         except InvalidClient as exc:
             logger.info("client authentication failed: %s", exc.reason)
             return False

@@ -42,6 +42,7 @@ class IntrospectTokenView(DOTIntrospectTokenView):
             body["token_type"] = token_type(claims)
             if isinstance(claims.get("cnf"), dict):
                 body["cnf"] = introspection_cnf(claims["cnf"], claims)
+            body.update({k: claims[k] for k in ("gty", "cxt", "cmr") if k in claims})  # client extension claims
             response = JsonResponse(body)
         response["Cache-Control"] = "no-store"
         return response

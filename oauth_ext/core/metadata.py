@@ -20,6 +20,7 @@ CONTRIBUTORS = (
     "oauth_ext.status_list.metadata.metadata",
     "oauth_ext.registration.discovery.metadata",
     "oauth_ext.par.metadata.metadata",
+    "oauth_ext.token_context.metadata.metadata",
 )
 
 

@@ -25,6 +25,7 @@ FEATURE_PROVIDERS = (
     "oauth_ext.dpop.claims.confirmation",
     "oauth_ext.pop.claims.confirmation",
     "oauth_ext.status_list.claims.status",
+    "oauth_ext.token_context.claims.client_extension_claims",
 )
 
 

@@ -1,0 +1,32 @@
+"""``gty``, ``cxt`` and ``cmr`` (draft-lombardo-oauth-client-extension-claims-02 §3), derived
+in one place from what the request actually did."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import GrantContext
+
+
+def extensions(request: Any) -> list[str]:
+    """The client extensions this token request (and its code) used."""
+    used = set()
+    if getattr(request, "code_verifier", None):
+        used.add("pkce")
+    if getattr(request, "dpop", None) is not None:
+        used.add("dpop")
+    if getattr(request, "pop", None) is not None:
+        used.add("pop")
+    code = getattr(request, "code", None)
+    if code and request.grant_type == "authorization_code":
+        context = GrantContext.objects.filter(grant__code=code).values_list("extensions", flat=True).first()
+        used.update(context or [])
+    return sorted(used)
+
+
+def client_extension_claims(request: Any, claims: dict[str, Any]) -> dict[str, Any]:
+    extra = {"gty": request.grant_type, "cxt": extensions(request)}
+    method = getattr(request, "client_auth_method", None)
+    if method:
+        extra["cmr"] = method
+    return extra
