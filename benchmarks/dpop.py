@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import itertools
 import json
 import multiprocessing
 import secrets
@@ -34,10 +33,8 @@ import shutil
 import signal
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -49,6 +46,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import stack  # noqa: E402  (the shared stack)
 import token_endpoint as te  # the sibling script: the same stack and helpers
 
 API_PATH = "/api/me/"
@@ -64,44 +62,6 @@ LABELS = {
 }
 MODES = ("database", "jwt")
 Request = tuple[str, str, dict[str, str], bytes | None]  # method, path, headers, body
-
-
-# ----------------------------------------------------------------- load generator (child process)
-
-def run_batch(port: int, requests: list[Request], concurrency: int, time_limit: float) -> dict[str, Any]:
-    """Send ``requests`` from ``concurrency`` threads (spawned process, no Django): any
-    answer but 200 counts as an error. As ``token_endpoint.run_batch``, any method."""
-    counter, gate = itertools.count(), threading.Barrier(concurrency + 1)
-    latencies: list[float] = []
-    failures: list[str] = []
-    deadline = time.perf_counter() + time_limit
-
-    def worker() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        gate.wait()
-        while (i := next(counter)) < len(requests) and time.perf_counter() < deadline:
-            method, path, headers, body = requests[i]
-            t0 = time.perf_counter()
-            try:
-                conn.request(method, path, body=body, headers=headers)
-                response = conn.getresponse()
-                data = response.read()
-                if response.status != 200:
-                    failures.append(f"HTTP {response.status}: {data[:200]!r}")
-            except (OSError, http.client.HTTPException) as exc:
-                conn.close()
-                failures.append(repr(exc))
-            latencies.append(time.perf_counter() - t0)
-        conn.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    start = time.perf_counter()
-    gate.wait()
-    for thread in threads:
-        thread.join()
-    return {"elapsed": time.perf_counter() - start, "latencies": latencies, "errors": len(failures), "failures": failures[:3]}
 
 
 # ----------------------------------------------------------------- requests of each kind
@@ -183,9 +143,8 @@ def run_rounds(pool: ProcessPoolExecutor, server: te.Gunicorn, kit: Kit, args: a
     def batch(variant: str, n: int) -> te.Batch:
         requests = [kit.request(variant) for _ in range(n)]  # assertions and proofs signed before the clock
         cpu = server.worker_cpu()
-        raw = pool.submit(run_batch, server.port, requests, args.concurrency, args.batch_timeout).result()
-        cpu = (server.worker_cpu() - cpu) / max(1, len(raw["latencies"]))
-        return te.Batch(raw["elapsed"], raw["latencies"], raw["errors"], raw["failures"], cpu)
+        raw = pool.submit(te.fire, server.port, requests, args.concurrency, args.batch_timeout, 200).result()
+        return te.Batch.from_fire(raw, server.worker_cpu() - cpu)
 
     sizes = {v: args.hashed_requests if v == "a2" else args.requests for v in ORDER}
     for variant in ORDER:
@@ -339,13 +298,6 @@ def report(results: dict[str, list[te.Batch]], queries: dict[str, int], rs: dict
 
 # ----------------------------------------------------------------- main
 
-def drop_database(name: str) -> None:
-    cmd = ["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", name]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise RuntimeError(done.stderr.strip())
-
-
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=1000, help="HTTP requests per round and variant")
@@ -403,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
             pool.shutdown(cancel_futures=True)
         if "django.db" in sys.modules:  # Django was set up
             te.quietly(sys.modules["django.db"].connections.close_all)
-        te.quietly(drop_database, database)
+        te.quietly(stack.drop_database, database)
         te.quietly(te.delete_cache_keys, prefix)
         te.quietly(te.delete_cache_keys, f"_kombu.binding*.{prefix}")  # the Celery queue's bindings
         shutil.rmtree(workdir, ignore_errors=True)

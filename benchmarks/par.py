@@ -34,8 +34,6 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
-import http.client
-import itertools
 import json
 import multiprocessing
 import secrets
@@ -45,7 +43,6 @@ import socket
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -55,6 +52,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import registration as rb  # noqa: E402  (sibling scripts: the same stack and helpers)
+import stack  # noqa: E402  (the shared stack)
 import token_endpoint as te  # noqa: E402
 
 PAR_PATH = "/o/par/"
@@ -79,48 +77,6 @@ LABELS = {
     "pushed": "flow: pushed registration PAR + DPoP",
 }
 Request = tuple[str, dict[str, str], bytes]  # path, headers, body (all POST)
-
-
-# ----------------------------------------------------------------- load generator (child process)
-
-def run_batch(port: int, requests: list[Request], concurrency: int, time_limit: float) -> dict[str, Any]:
-    """As ``token_endpoint.run_batch`` (spawned process, no Django), any path; latencies
-    are kept by request index, and the client_id of each registration answer."""
-    counter, gate = itertools.count(), threading.Barrier(concurrency + 1)
-    latencies: list[float | None] = [None] * len(requests)
-    client_ids: list[str | None] = [None] * len(requests)
-    failures: list[str] = []
-    deadline = time.perf_counter() + time_limit
-
-    def worker() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        gate.wait()
-        while (i := next(counter)) < len(requests) and time.perf_counter() < deadline:
-            path, headers, body = requests[i]
-            t0 = time.perf_counter()
-            try:
-                conn.request("POST", path, body=body, headers=headers)
-                response = conn.getresponse()
-                data = response.read()
-                if response.status != EXPECT[path]:
-                    failures.append(f"{path} HTTP {response.status}: {data[:200]!r}")
-                elif path == rb.REG_PATH:
-                    client_ids[i] = json.loads(data)["client_id"]
-            except (OSError, http.client.HTTPException, ValueError, KeyError) as exc:
-                conn.close()
-                failures.append(repr(exc))
-            latencies[i] = time.perf_counter() - t0
-        conn.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    start = time.perf_counter()
-    gate.wait()
-    for thread in threads:
-        thread.join()
-    return {"elapsed": time.perf_counter() - start, "latencies": latencies, "errors": len(failures),
-            "failures": failures[:3], "client_ids": client_ids}
 
 
 # ----------------------------------------------------------------- clients and requests
@@ -243,10 +199,9 @@ def count_queries(kit: Kit, show: bool) -> dict[str, tuple[int, int]]:
 def run_rounds(pool: ProcessPoolExecutor, server: te.Gunicorn, kit: Kit, args: argparse.Namespace) -> dict[str, list[te.Batch]]:
     def fire(requests: list[Request]) -> tuple[te.Batch, list[float | None], list[str | None]]:
         cpu = server.worker_cpu()
-        raw = pool.submit(run_batch, server.port, requests, args.concurrency, args.batch_timeout).result()
-        done = [x for x in raw["latencies"] if x is not None]
-        cpu = (server.worker_cpu() - cpu) / max(1, len(done))
-        return te.Batch(raw["elapsed"], done, raw["errors"], raw["failures"], cpu), raw["latencies"], raw["client_ids"]
+        sent = [("POST", *request) for request in requests]
+        raw = pool.submit(te.fire, server.port, sent, args.concurrency, args.batch_timeout, EXPECT).result()
+        return te.Batch.from_fire(raw, server.worker_cpu() - cpu), raw["latencies"], raw["client_ids"]
 
     def batch(variant: str, n: int) -> dict[str, te.Batch]:
         if variant == "par":
@@ -383,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
             pool.shutdown(cancel_futures=True)
         if "django.db" in sys.modules:  # Django was set up
             te.quietly(sys.modules["django.db"].connections.close_all)
-        te.quietly(rb.drop_database, database)
+        te.quietly(stack.drop_database, database)
         te.quietly(te.delete_cache_keys, prefix)
         te.quietly(te.delete_cache_keys, f"_kombu.binding*.{prefix}")  # the Celery queue's bindings
         shutil.rmtree(workdir, ignore_errors=True)

@@ -27,8 +27,6 @@ all removed at the end. Targets are never asserted.
 from __future__ import annotations
 
 import argparse
-import http.client
-import itertools
 import json
 import multiprocessing
 import secrets
@@ -36,10 +34,8 @@ import shutil
 import signal
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -48,6 +44,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import stack  # noqa: E402  (the shared stack)
 import token_endpoint as te  # the sibling script: the same stack and helpers
 
 REG_PATH = "/o/registration/"
@@ -76,48 +73,6 @@ LABELS = {
 SLOW = ("reg-stateful", "first-stateful", "first-stateless")  # sized by --slow-requests
 Request = tuple[str, dict[str, str], bytes]  # path, headers, body (all POST)
 Instance = tuple[str, dict[str, Any]]  # client_id, private JWK
-
-
-# ----------------------------------------------------------------- load generator (child process)
-
-def run_batch(port: int, requests: list[Request], concurrency: int, time_limit: float, expect: int) -> dict[str, Any]:
-    """As ``token_endpoint.run_batch`` (spawned process, no Django), any path; an answer
-    other than ``expect`` is an error. Returns the client_id of each 201 answer."""
-    counter, gate = itertools.count(), threading.Barrier(concurrency + 1)
-    latencies: list[float] = []
-    failures: list[str] = []
-    client_ids: list[str | None] = [None] * len(requests)
-    deadline = time.perf_counter() + time_limit
-
-    def worker() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        gate.wait()
-        while (i := next(counter)) < len(requests) and time.perf_counter() < deadline:
-            path, headers, body = requests[i]
-            t0 = time.perf_counter()
-            try:
-                conn.request("POST", path, body=body, headers=headers)
-                response = conn.getresponse()
-                data = response.read()
-                if response.status != expect:
-                    failures.append(f"HTTP {response.status}: {data[:200]!r}")
-                elif expect == 201:
-                    client_ids[i] = json.loads(data)["client_id"]
-            except (OSError, http.client.HTTPException) as exc:
-                conn.close()
-                failures.append(repr(exc))
-            latencies.append(time.perf_counter() - t0)
-        conn.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    start = time.perf_counter()
-    gate.wait()
-    for thread in threads:
-        thread.join()
-    return {"elapsed": time.perf_counter() - start, "latencies": latencies, "errors": len(failures),
-            "failures": failures[:3], "client_ids": client_ids}
 
 
 # ----------------------------------------------------------------- publishers, instances, requests
@@ -230,9 +185,9 @@ def run_rounds(pool: ProcessPoolExecutor, server: te.Gunicorn, kit: Kit, dot: te
                args: argparse.Namespace) -> dict[str, list[te.Batch]]:
     def fire(requests: list[Request], expect: int) -> tuple[te.Batch, list[str | None]]:
         cpu = server.worker_cpu()
-        raw = pool.submit(run_batch, server.port, requests, args.concurrency, args.batch_timeout, expect).result()
-        cpu = (server.worker_cpu() - cpu) / max(1, len(raw["latencies"]))
-        return te.Batch(raw["elapsed"], raw["latencies"], raw["errors"], raw["failures"], cpu), raw["client_ids"]
+        sent = [("POST", *request) for request in requests]
+        raw = pool.submit(te.fire, server.port, sent, args.concurrency, args.batch_timeout, expect).result()
+        return te.Batch.from_fire(raw, server.worker_cpu() - cpu), raw["client_ids"]
 
     def batch(variant: str, n: int) -> te.Batch:
         kind, _, mode = variant.partition("-")
@@ -316,13 +271,6 @@ def report(results: dict[str, list[te.Batch]], counts: dict[str, tuple[int, int]
 
 # ----------------------------------------------------------------- main
 
-def drop_database(name: str) -> None:
-    done = subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", name],
-                          capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise RuntimeError(done.stderr.strip())
-
-
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=400, help="requests per round of the fast variants")
@@ -382,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
             pool.shutdown(cancel_futures=True)
         if "django.db" in sys.modules:  # Django was set up
             te.quietly(sys.modules["django.db"].connections.close_all)
-        te.quietly(drop_database, database)
+        te.quietly(stack.drop_database, database)
         te.quietly(te.delete_cache_keys, prefix)
         te.quietly(te.delete_cache_keys, f"_kombu.binding*.{prefix}")  # the Celery queue's bindings
         shutil.rmtree(workdir, ignore_errors=True)

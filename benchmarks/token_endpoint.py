@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import http.client
-import itertools
 import multiprocessing
 import secrets
 import shutil
@@ -32,7 +30,6 @@ import socket
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -54,50 +51,12 @@ from stack import (  # noqa: E402  (the shared stack; the sibling scripts reach 
     Batch,
     Gunicorn,
     delete_cache_keys,
+    fire,
     machine,
     quietly,
     setup_django,
     stack_env,
 )
-
-# ----------------------------------------------------------------- load generator (child process)
-
-def run_batch(port: int, requests: list[Request], concurrency: int, time_limit: float) -> dict[str, Any]:
-    """Send ``requests`` from ``concurrency`` threads, in a spawned process without Django.
-
-    Sync workers close every connection: http.client reconnects per request (loopback)."""
-    counter, gate = itertools.count(), threading.Barrier(concurrency + 1)
-    latencies: list[float] = []  # list.append is atomic: threads share these two
-    failures: list[str] = []
-    deadline = time.perf_counter() + time_limit
-
-    def worker() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        gate.wait()
-        while (i := next(counter)) < len(requests) and time.perf_counter() < deadline:
-            headers, body = requests[i]
-            t0 = time.perf_counter()
-            try:
-                conn.request("POST", TOKEN_PATH, body=body, headers=headers)
-                response = conn.getresponse()
-                data = response.read()
-                if response.status != 200 or b"access_token" not in data:
-                    failures.append(f"HTTP {response.status}: {data[:200]!r}")
-            except (OSError, http.client.HTTPException) as exc:
-                conn.close()
-                failures.append(repr(exc))
-            latencies.append(time.perf_counter() - t0)
-        conn.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    start = time.perf_counter()
-    gate.wait()
-    for thread in threads:
-        thread.join()
-    return {"elapsed": time.perf_counter() - start, "latencies": latencies, "errors": len(failures), "failures": failures[:3]}
-
 
 # ----------------------------------------------------------------- clients and requests
 
@@ -194,9 +153,9 @@ def run_rounds(
     def batch(variant: str, n: int) -> Batch:
         requests = [clients.request(variant) for _ in range(n)]  # all assertions signed before the clock starts
         cpu = server.worker_cpu()
-        raw = pool.submit(run_batch, server.port, requests, args.concurrency, args.batch_timeout).result()
-        cpu = (server.worker_cpu() - cpu) / max(1, len(raw["latencies"]))
-        return Batch(raw["elapsed"], raw["latencies"], raw["errors"], raw["failures"], cpu)
+        sent = [("POST", TOKEN_PATH, headers, body) for headers, body in requests]
+        raw = pool.submit(fire, server.port, sent, args.concurrency, args.batch_timeout, 200).result()
+        return Batch.from_fire(raw, server.worker_cpu() - cpu)
 
     for variant in ORDER:
         warm = batch(variant, args.warmup if variant != "a2" else max(2, args.hashed_requests // 4))
