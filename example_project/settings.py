@@ -102,6 +102,7 @@ ISSUER = os.environ.get("OAUTH_EXT_ISSUER", "http://127.0.0.1:8000/o")
 OAUTH2_PROVIDER = {
     "OAUTH2_VALIDATOR_CLASS": "oauth_ext.validators.OAuth2Validator",
     "OAUTH2_BACKEND_CLASS": "oauth_ext.backends.OAuthLibCore",
+    "OAUTH2_SERVER_CLASS": "oauth_ext.server.Server",
     "ACCESS_TOKEN_GENERATOR": "oauth_ext.tokens.generators.signed_token_generator",
     "REFRESH_TOKEN_GENERATOR": "oauth_ext.tokens.generators.opaque_token_generator",
     "OIDC_ISS_ENDPOINT": ISSUER,
@@ -115,9 +116,16 @@ OAUTH2_PROVIDER = {
     "OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic", "client_secret_post", "none"],
 }
 
+TRUST_DOMAIN = "trust-domain.example"
 OAUTH_EXT = {
     "ISSUER": ISSUER,
     "KEYS": {"SIGNING": [os.environ.get("OAUTH_EXT_SIGNING_KEY", str(VAR_DIR / "as-signing-key.private.jwk.json"))]},
+    # The demo service is a workload of the example trust domain: it may exchange an
+    # access token for a Txn-Token that the internal API (/api/internal/) accepts.
+    "TRANSACTION_TOKENS": {
+        "ENABLED": True,
+        "TRUST_DOMAINS": [{"AUDIENCE": TRUST_DOMAIN, "CLIENTS": ["demo-service"]}],
+    },
 }
 
 # Celery on Redis when REDIS_URL is set; without a broker (the demo) tasks run inline.

@@ -7,6 +7,8 @@ E006 REFRESH_TOKEN_GENERATOR unset: refresh tokens would be JWTs too
 E007 REPLAY_CACHE / JWKS_FETCH.CACHE names no configured cache
 E008 ISSUER differs from DOT's OIDC_ISS_ENDPOINT
 E009 STATUS_LIST.BITS is not 1, 2, 4 or 8, or SIZE is not a positive multiple of 8
+E010 TRANSACTION_TOKENS on but DOT's OAUTH2_SERVER_CLASS lacks token exchange, or a
+     trust domain is malformed
 W001 replay cache is per-process while DEBUG is off
 W002 oauth_ext.urls is not routed in front of DOT's urls
 W003 DOT's backend class hides repeated credential parameters
@@ -97,7 +99,33 @@ def check_configuration(app_configs=None, **kwargs):
             hint="Point OAUTH_EXT['REPLAY_CACHE'] at a shared cache such as Redis.",
             id="oauth_ext.W001",
         ))
+    messages.extend(_check_transaction_tokens(oauth2_settings))
     messages.extend(_check_url_order())
+    return messages
+
+
+def _check_transaction_tokens(oauth2_settings):
+    from .server import ExtendedGrantsMixin
+
+    conf = app_settings.TRANSACTION_TOKENS
+    if not conf.ENABLED:
+        return []
+    messages = []
+    server = oauth2_settings.OAUTH2_SERVER_CLASS
+    if not (isinstance(server, type) and issubclass(server, ExtendedGrantsMixin)):
+        messages.append(Error(
+            "TRANSACTION_TOKENS is on but DOT's server class has no token-exchange grant.",
+            hint='Set OAUTH2_PROVIDER["OAUTH2_SERVER_CLASS"] = "oauth_ext.server.Server" (OpenIDServer with OIDC).',
+            id="oauth_ext.E010",
+        ))
+    for domain in conf.TRUST_DOMAINS:
+        if not (isinstance(domain, dict) and isinstance(domain.get("AUDIENCE"), str) and domain["AUDIENCE"]
+                and isinstance(domain.get("CLIENTS", []), (list, tuple)) and set(domain) <= {"AUDIENCE", "CLIENTS", "LIFETIME"}):
+            messages.append(Error(
+                f"TRANSACTION_TOKENS trust domain {domain!r} is malformed.",
+                hint='Each is {"AUDIENCE": "trust-domain.example", "CLIENTS": [client_id, ...], "LIFETIME": seconds}.',
+                id="oauth_ext.E010",
+            ))
     return messages
 
 

@@ -175,6 +175,33 @@ DEFAULTS: dict[str, Any] = {
         # merged into every access token's claims; later features add theirs here.
         "CLAIMS_PROVIDERS": [],
     },
+    "TRANSACTION_TOKENS": {
+        # draft-ietf-oauth-transaction-tokens-10 through RFC 8693 token exchange at the
+        # token endpoint (needs OAUTH2_PROVIDER["OAUTH2_SERVER_CLASS"] = "oauth_ext.server.Server").
+        "ENABLED": False,
+        # Trust domains served, each {"AUDIENCE": "trust-domain.example", "CLIENTS":
+        # [client_id, ...], "LIFETIME": seconds}: only the listed workloads may
+        # request Txn-Tokens for that audience.
+        "TRUST_DOMAINS": [],
+        # Default Txn-Token lifetime, and the most a trust domain may set (the draft
+        # wants minutes at most).
+        "LIFETIME": 300,
+        "MAX_LIFETIME": 900,
+        # How a requesting workload must have authenticated (the draft requires
+        # mutual authentication: JWT client auth, SPIFFE or mTLS, never a shared secret).
+        "CLIENT_AUTH_METHODS": ["private_key_jwt", "client_secret_jwt"],
+        # Upper bound on request_context / request_details, bytes each.
+        "MAX_CONTEXT_BYTES": 4096,
+    },
+    "DEFERRED_KEY_BINDING": {
+        # draft-richer-oauth-tmb-claim-01: a ``tmb`` token request parameter asks for a
+        # token bound to another party's key. Dotted path to the policy deciding who
+        # may, for which keys; the default refuses every request.
+        "POLICY": "oauth_ext.key_binding.policies.RefuseAll",
+        # For oauth_ext.key_binding.policies.AllowList: client_id -> the key
+        # thumbprints (RFC 7638, or x5t#S256 values) it may bind to, or ["*"].
+        "CLIENTS": {},
+    },
 }
 
 
@@ -207,7 +234,7 @@ class Section:
 
 
 def _is_section(value: dict[str, Any]) -> bool:
-    return all(isinstance(k, str) and k.isupper() for k in value)
+    return bool(value) and all(isinstance(k, str) and k.isupper() for k in value)
 
 
 class AppSettings:

@@ -19,6 +19,7 @@ from .core.views import (
 from .par.views import AuthorizationView, PushedAuthorizationRequestView
 from .registration.views import RegistrationManagementView, RegistrationView
 from .status_list.views import StatusListAggregationView, StatusListView
+from .tokens.views import TokenView
 
 app_name = "oauth_ext"
 
@@ -27,6 +28,7 @@ urlpatterns = [
     re_path(r"^\.well-known/openid-configuration/?$", OpenIDConfigurationView.as_view(), name="openid-configuration"),
     path("authorize/", AuthorizationView.as_view(), name="authorize"),
     path("par/", PushedAuthorizationRequestView.as_view(), name="par"),
+    path("token/", TokenView.as_view(), name="token"),
     path("introspect/", IntrospectTokenView.as_view(), name="introspect"),
     path("jwks/", JWKSView.as_view(), name="jwks"),
     path("registration/", RegistrationView.as_view(), name="registration"),

@@ -10,6 +10,7 @@ from oauth2_provider.oauth2_validators import OAuth2Validator as DOTValidator
 from .client_auth.validators import ClientAuthValidatorMixin
 from .client_instances.validators import ClientInstanceValidatorMixin
 from .dpop.validators import DPoPValidatorMixin
+from .key_binding.validators import KeyBindingValidatorMixin
 from .pop.validators import PoPValidatorMixin
 from .status_list.validators import StatusListValidatorMixin
 from .token_context.validators import TokenContextValidatorMixin
@@ -20,9 +21,11 @@ class OAuth2Validator(
     ClientInstanceValidatorMixin,
     StatusListValidatorMixin,
     TokenContextValidatorMixin,
+    KeyBindingValidatorMixin,
     PoPValidatorMixin,
     DPoPValidatorMixin,
     DOTValidator,
 ):
     """Order matters where features meet: DPoP verifies the proof first; PoP, which
-    uses that proof to check possession of ``req_cnf``, runs on its result."""
+    uses that proof to check possession of ``req_cnf``, runs on its result; a ``tmb``
+    key (deferred key binding) is decided after both and sets the token type last."""

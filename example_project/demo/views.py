@@ -1,5 +1,6 @@
 """The example site's own API, protected by DPoP-bound, PoP or bearer access tokens."""
 
+from django.conf import settings
 from django.http import JsonResponse
 from oauth2_provider.contrib.rest_framework import TokenHasScope
 from rest_framework.response import Response
@@ -7,6 +8,7 @@ from rest_framework.views import APIView
 
 from oauth_ext.contrib.rest_framework import DPoPAuthentication
 from oauth_ext.resource_server.decorators import token_required
+from oauth_ext.transaction_tokens.resource import txn_token_required
 
 
 def describe(info) -> dict:
@@ -33,3 +35,10 @@ class MeView(APIView):
 def ping(request):
     """Plain Django: ``GET /api/ping/`` with scope ``read``."""
     return JsonResponse(describe(request.oauth_token))
+
+
+@txn_token_required(settings.TRUST_DOMAIN)
+def internal_orders(request):
+    """A service inside the trust domain: ``GET /api/internal/orders/`` with a ``Txn-Token``."""
+    claims = request.txn_token
+    return JsonResponse({key: claims.get(key) for key in ("sub", "scope", "txn", "req_wl", "tctx", "rctx")})

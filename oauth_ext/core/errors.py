@@ -74,6 +74,19 @@ class InvalidScope(OAuthError):
     error = "invalid_scope"
 
 
+class UnsupportedGrantType(OAuthError):
+    """RFC 6749 §5.2: the grant type is not supported by the authorization server."""
+
+    error = "unsupported_grant_type"
+
+
+class InvalidTarget(OAuthError):
+    """RFC 8707 §2 / RFC 8693 §2.2.2: the requested resource or audience is invalid,
+    unknown, or not one the server will issue a token for."""
+
+    error = "invalid_target"
+
+
 class InvalidToken(OAuthError):
     """RFC 6750 §3.1: the access token is expired, revoked, malformed or invalid."""
 

@@ -20,12 +20,14 @@ from ..conf import app_settings
 from ..core import jose
 
 REGISTERED = ("iss", "sub", "aud", "exp", "iat", "jti", "client_id")
-# Later ones win: a PoP token's cnf replaces the DPoP key thumbprint its proof set.
+# Later ones win: a PoP token's cnf replaces the DPoP key thumbprint its proof set,
+# and a tmb key (deferred key binding) replaces both.
 FEATURE_PROVIDERS = (
     "oauth_ext.dpop.claims.confirmation",
     "oauth_ext.pop.claims.confirmation",
     "oauth_ext.status_list.claims.status",
     "oauth_ext.token_context.claims.client_extension_claims",
+    "oauth_ext.key_binding.claims.confirmation",
 )
 
 

@@ -73,7 +73,8 @@ def _from_database(token: str) -> TokenInfo:
     return TokenInfo(token=token, claims=claims, scopes=frozenset(stored.scope.split()), user=stored.user)
 
 
-def _verification_keys() -> list[dict[str, Any]]:
+def verification_keys() -> list[dict[str, Any]]:
+    """The AS public keys: this site's, or those published at ``RESOURCE_SERVER.JWKS_URI``."""
     url = app_settings.RESOURCE_SERVER.JWKS_URI
     if not url:
         return [key.public_jwk for key in signing_keys()]
@@ -114,7 +115,7 @@ def _verified_claims(token: str, keys: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _from_jwt(token: str) -> TokenInfo:
     conf = app_settings.RESOURCE_SERVER
-    keys = _verification_keys()
+    keys = verification_keys()
     try:
         claims = _verified_claims(token, keys)
     except jose.JOSEError as exc:

@@ -1,0 +1,29 @@
+"""Validator mixin: ``tmb`` at the token endpoint, checked with the grant like DPoP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..core.errors import InvalidRequest
+from ..core.oauthlib_errors import raised_to_oauthlib
+from ..tokens.claims import token_type
+from .services import requested_confirmation
+
+
+class KeyBindingValidatorMixin:
+    def validate_grant_type(self, client_id: str, grant_type: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
+        if not super().validate_grant_type(client_id, grant_type, client, request, *args, **kwargs):
+            return False
+        with raised_to_oauthlib():
+            request.deferred_cnf = requested_confirmation(request)
+            if request.deferred_cnf is not None and getattr(request, "pop", None) is not None:
+                raise InvalidRequest("tmb cannot be combined with a PoP key request")
+        return True
+
+    def _save_bearer_token(self, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
+        result = super()._save_bearer_token(token, request, *args, **kwargs)
+        cnf = getattr(request, "deferred_cnf", None)
+        if cnf is not None:
+            # The token type follows the key it is bound to, not the requester's proof.
+            token["token_type"] = token_type({"cnf": cnf})
+        return result
