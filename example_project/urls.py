@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from example_project.demo.views import MeView, internal_orders, ping
+from example_project.demo.views import MeView, internal_orders, payments, ping
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -11,4 +11,5 @@ urlpatterns = [
     path("api/me/", MeView.as_view(), name="api-me"),
     path("api/ping/", ping, name="api-ping"),
     path("api/internal/orders/", internal_orders, name="api-internal-orders"),
+    path("api/payments/", payments, name="api-payments"),
 ]

@@ -1,12 +1,17 @@
 """The example site's own API, protected by DPoP-bound, PoP or bearer access tokens."""
 
+import json
+
 from django.conf import settings
 from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from oauth2_provider.contrib.rest_framework import TokenHasScope
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from oauth_ext.contrib.rest_framework import DPoPAuthentication
+from oauth_ext.resource_server.challenges import require_authorization_details
 from oauth_ext.resource_server.decorators import token_required
 from oauth_ext.transaction_tokens.resource import txn_token_required
 
@@ -42,3 +47,27 @@ def internal_orders(request):
     """A service inside the trust domain: ``GET /api/internal/orders/`` with a ``Txn-Token``."""
     claims = request.txn_token
     return JsonResponse({key: claims.get(key) for key in ("sub", "scope", "txn", "req_wl", "tctx", "rctx")})
+
+
+@csrf_exempt
+@require_POST
+@token_required()
+def payments(request):
+    """``POST /api/payments/`` {"amount", "currency", "iban"}: step-up authorization.
+
+    A payment goes out only with a token whose ``authorization_details`` name it;
+    otherwise the answer is 403 ``requested_authorization`` with the details to ask
+    the authorization server for.
+    """
+    try:
+        order = json.loads(request.body)
+        detail = {
+            "type": "payment_initiation",
+            "actions": ["initiate"],
+            "instructedAmount": {"currency": str(order["currency"]), "amount": str(order["amount"])},
+            "creditorAccount": {"iban": str(order["iban"])},
+        }
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": "invalid_request", "error_description": "amount, currency and iban are required"}, status=400)
+    require_authorization_details(request.oauth_token, [detail])
+    return JsonResponse({"status": "accepted", "payment": detail}, status=201)

@@ -10,11 +10,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ..core.errors import InsufficientScope, OAuthError
 from ..core.handlers import error_response
 from . import authentication
+from .challenges import StepUpChallenge
 
 
 def token_required(scopes: list[str] | None = None) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """``@token_required(["read"])``: sets ``request.oauth_token`` (a TokenInfo) or
-    answers 401 with the RFC 9449 §7.1 / RFC 6750 §3 challenge (403 for scope)."""
+    answers 401 with the RFC 9449 §7.1 / RFC 6750 §3 challenge (403 for scope); a
+    step-up challenge the view raises becomes its response."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
@@ -31,7 +33,10 @@ def token_required(scopes: list[str] | None = None) -> Callable[[Callable[..., H
             if not info.allow_scopes(scopes):
                 return error_response(authentication.with_challenge(InsufficientScope(), scheme))
             request.oauth_token = info
-            return view(request, *args, **kwargs)
+            try:
+                return view(request, *args, **kwargs)
+            except StepUpChallenge as exc:  # raised by the view: it needs more than this token
+                return error_response(exc)
 
         return wrapped
 
