@@ -1,4 +1,4 @@
-"""``python -m oauth_ext.client token ...``: get a token with private_key_jwt."""
+"""``python -m oauth_ext.client token|txn-token|assertion ...``: one step each, with private_key_jwt."""
 
 from __future__ import annotations
 
@@ -9,31 +9,49 @@ import sys
 import requests
 
 from . import AssertionSigner, PrivateKeyJWTAuth
+from .txn import request_txn_token
+
+
+def _json_object(value: str) -> dict:
+    parsed = json.loads(value)
+    if not isinstance(parsed, dict):
+        raise argparse.ArgumentTypeError("a JSON object is required")
+    return parsed
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m oauth_ext.client")
     sub = parser.add_subparsers(dest="command", required=True)
     token = sub.add_parser("token", help="client_credentials token with private_key_jwt")
-    token.add_argument("--issuer", required=True, help="the AS issuer identifier (the assertion's aud)")
-    token.add_argument("--token-endpoint", required=True)
-    token.add_argument("--client-id", required=True)
-    token.add_argument("--key", required=True, help="private JWK file written by oauth_ext_keygen")
-    token.add_argument("--scope", default="")
+    txn = sub.add_parser("txn-token", help="exchange an access token for a Txn-Token (RFC 8693)")
     assertion = sub.add_parser("assertion", help="print one client assertion")
-    for p in (assertion,):
-        p.add_argument("--issuer", required=True)
+    for p in (token, txn, assertion):
+        p.add_argument("--issuer", required=True, help="the AS issuer identifier (the assertion's aud)")
         p.add_argument("--client-id", required=True)
-        p.add_argument("--key", required=True)
+        p.add_argument("--key", required=True, help="private JWK file written by oauth_ext_keygen")
+    for p in (token, txn):
+        p.add_argument("--token-endpoint", required=True)
+    token.add_argument("--scope", default="")
+    txn.add_argument("--scope", required=True, help="the transaction's purpose, within the subject token's scope")
+    txn.add_argument("--subject-token", required=True, help="the access token the request arrived with")
+    txn.add_argument("--audience", required=True, help="the trust domain")
+    txn.add_argument("--request-context", type=_json_object, help="JSON object, becomes rctx")
+    txn.add_argument("--request-details", type=_json_object, help="JSON object, becomes tctx")
     args = parser.parse_args(argv)
     signer = AssertionSigner.from_file(args.key, client_id=args.client_id, audience=args.issuer)
     if args.command == "assertion":
         print(signer.assertion())
         return 0
-    data = {"grant_type": "client_credentials"}
-    if args.scope:
-        data["scope"] = args.scope
-    response = requests.post(args.token_endpoint, data=data, auth=PrivateKeyJWTAuth(signer), timeout=10)
+    if args.command == "txn-token":
+        response = request_txn_token(
+            args.token_endpoint, PrivateKeyJWTAuth(signer), subject_token=args.subject_token, audience=args.audience,
+            scope=args.scope, request_context=args.request_context, request_details=args.request_details,
+        )
+    else:
+        data = {"grant_type": "client_credentials"}
+        if args.scope:
+            data["scope"] = args.scope
+        response = requests.post(args.token_endpoint, data=data, auth=PrivateKeyJWTAuth(signer), timeout=10)
     print(json.dumps(response.json(), indent=2))
     return 0 if response.ok else 1
 

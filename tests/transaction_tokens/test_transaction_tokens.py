@@ -2,11 +2,14 @@
 and their use by a service of the trust domain (the example project's internal API)."""
 
 import json
+import subprocess
+import sys
 import time
 from datetime import timedelta
 
 import jwt
 import pytest
+import requests
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, get_application_model
 
@@ -196,3 +199,27 @@ def test_internal_service_accepts_the_drafts_example_claims(client, db):
     response = client.get(INTERNAL_API, HTTP_TXN_TOKEN=sign(example))
     assert response.status_code == 200, response.content
     assert response.json()["tctx"]["customer_type"] == {"geo": "US", "level": "VIP"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_command_line_exchange_then_internal_call(live_server, make_client, tmp_path, settings):
+    """A workload's whole path with the client helper: token, Txn-Token, internal call."""
+    workload = make_client()
+    enrol(settings, workload)
+    key_file = tmp_path / "key.json"
+    key_file.write_text(json.dumps(workload.private_jwk))
+    common = ["--issuer", "https://as.example.com", "--token-endpoint", f"{live_server.url}/o/token/",
+              "--client-id", workload.client_id, "--key", str(key_file)]
+
+    def cli(*args):
+        done = subprocess.run([sys.executable, "-m", "oauth_ext.client", *args, *common], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr + done.stdout
+        return json.loads(done.stdout)
+
+    access_token = cli("token", "--scope", "read write")["access_token"]
+    issued = cli("txn-token", "--subject-token", access_token, "--audience", TRUST_DOMAIN, "--scope", "read",
+                 "--request-details", '{"action": "list"}')
+    assert issued["issued_token_type"] == TXN_TOKEN_TYPE
+    answer = requests.get(f"{live_server.url}{INTERNAL_API}", headers={"Txn-Token": issued["access_token"]}, timeout=30)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["req_wl"] == workload.client_id and answer.json()["tctx"] == {"action": "list"}
