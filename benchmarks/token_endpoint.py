@@ -1,9 +1,13 @@
 #!/usr/bin/env python
-"""Token endpoint benchmark: client_credentials with three kinds of client authentication.
+"""Token endpoint benchmark: client_credentials with three kinds of client authentication,
+and token exchange for a Txn-Token.
 
 * ``a``  -- ``client_secret_basic`` handled by DOT, secret in clear. The main baseline.
 * ``a2`` -- the same with DOT's default hashed secret (PBKDF2): reported, never the only baseline.
 * ``b``  -- ``private_key_jwt`` (oauth_ext), a fresh ES256 client assertion per request.
+* ``x``  -- RFC 8693 token exchange of one live access token for a Txn-Token
+  (draft-ietf-oauth-transaction-tokens-10) by a workload of the run's trust domain, with
+  ``private_key_jwt`` as in ``b``: compared with ``b``, the cost of the exchange itself.
 
 The real stack (BENCHMARKS.md): the example project under gunicorn (2 sync workers),
 PostgreSQL and Redis on loopback, DEBUG off, persistent DB connections, a dedicated
@@ -39,12 +43,20 @@ from urllib.parse import urlencode
 
 TOKEN_PATH = "/o/token/"
 FORM = "application/x-www-form-urlencoded"
-ORDER = ("a", "b", "a2")
+ORDER = ("a", "b", "x", "a2")
 LABELS = {
     "a": "client_secret_basic, clear secret (DOT)",
     "a2": "client_secret_basic, hashed secret (DOT)",
     "b": "private_key_jwt ES256 (oauth_ext)",
+    "x": "Txn-Token by token exchange, same auth",
 }
+TRUST_DOMAIN = "bench.trust-domain.example"
+SETTINGS_MODULE = "token_endpoint_bench_settings"
+SETTINGS = """from example_project.settings import *  # noqa: F401,F403
+from example_project.settings import OAUTH_EXT as _BASE
+
+OAUTH_EXT = {{**_BASE, "TRANSACTION_TOKENS": {{"ENABLED": True, "TRUST_DOMAINS": [{{"AUDIENCE": {domain!r}, "CLIENTS": [{client!r}]}}]}}}}
+"""
 Request = tuple[dict[str, str], bytes]  # headers, body
 
 from stack import (  # noqa: E402  (the shared stack; the sibling scripts reach it through this module too)
@@ -64,11 +76,19 @@ from stack import (  # noqa: E402  (the shared stack; the sibling scripts reach 
 class Clients:
     secrets: dict[str, tuple[str, str]]  # variant -> (client_id, secret)
     signer: Any  # oauth_ext.client.AssertionSigner
+    workload: Any  # the signer of x, a workload of the trust domain
+    subject_token: str  # the access token x exchanges
 
     def request(self, variant: str) -> Request:
         body = {"grant_type": "client_credentials"}
         headers = {"Content-Type": FORM, "Host": "127.0.0.1"}
-        if variant == "b":
+        if variant == "x":
+            body = {"grant_type": "urn:ietf:params:oauth:grant-type:token-exchange", "audience": TRUST_DOMAIN,
+                    "requested_token_type": "urn:ietf:params:oauth:token-type:txn_token", "scope": "read",
+                    "subject_token": self.subject_token,
+                    "subject_token_type": "urn:ietf:params:oauth:token-type:access_token",
+                    "request_details": '{"action": "list"}', **self.workload.form_fields()}
+        elif variant == "b":
             body.update(self.signer.form_fields())  # fresh jti and signature on each call
         else:
             client_id, secret = self.secrets[variant]
@@ -93,10 +113,24 @@ def create_clients(run_id: str, issuer: str) -> Clients:
             client_type=Application.CLIENT_CONFIDENTIAL, authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
             redirect_uris="", algorithm="",
         )
-    private_jwk = jose.private_key_to_jwk(jose.generate_private_key("ES256"))
-    set_client_keys(apps["b"], method="private_key_jwt", jwks={"keys": [jose.public_jwk(private_jwk)]})
-    signer = AssertionSigner(private_jwk, client_id=apps["b"].client_id, audience=issuer)
-    return Clients(secrets={v: (apps[v].client_id, plain[v]) for v in ("a", "a2")}, signer=signer)
+    signers = {}
+    for variant in ("b", "x"):
+        private_jwk = jose.private_key_to_jwk(jose.generate_private_key("ES256"))
+        set_client_keys(apps[variant], method="private_key_jwt", jwks={"keys": [jose.public_jwk(private_jwk)]})
+        signers[variant] = AssertionSigner(private_jwk, client_id=apps[variant].client_id, audience=issuer)
+    # The subject token: one the workload itself obtained, scope read.
+    subject = _post_in_process(urlencode({"grant_type": "client_credentials", "scope": "read", **signers["x"].form_fields()}).encode())
+    return Clients(secrets={v: (apps[v].client_id, plain[v]) for v in ("a", "a2")}, signer=signers["b"],
+                   workload=signers["x"], subject_token=subject.json()["access_token"])
+
+
+def _post_in_process(body: bytes) -> Any:
+    from django.test import Client
+
+    response = Client().post(TOKEN_PATH, data=body, content_type=FORM, headers={"Host": "127.0.0.1"})
+    if response.status_code != 200:
+        raise SystemExit(f"in-process request failed: {response.status_code} {response.content[:300]!r}")
+    return response
 
 
 def delete_clients(run_id: str) -> None:
@@ -148,7 +182,7 @@ def es256_verify_seconds(clients: Clients, iterations: int) -> float:
 def run_rounds(
     pool: ProcessPoolExecutor, server: Gunicorn, clients: Clients, args: argparse.Namespace
 ) -> dict[str, list[Batch]]:
-    sizes = {"a": args.requests, "b": args.requests, "a2": args.hashed_requests}
+    sizes = {"a": args.requests, "b": args.requests, "x": args.requests, "a2": args.hashed_requests}
 
     def batch(variant: str, n: int) -> Batch:
         requests = [clients.request(variant) for _ in range(n)]  # all assertions signed before the clock starts
@@ -181,7 +215,7 @@ def report(results: dict[str, list[Batch]], queries: dict[str, int], verify: flo
     print(f"\n== Token endpoint benchmark: client_credentials, gunicorn {args.workers} sync workers, "
           f"concurrency {args.concurrency}, median of {args.rounds} rounds")
     print(f"machine: {machine()}")
-    print(f"requests per round: a={args.requests} b={args.requests} a2={args.hashed_requests}"
+    print(f"requests per round: a=b=x={args.requests} a2={args.hashed_requests}"
           f" (a2: {hasher.algorithm}, {getattr(hasher, 'iterations', '?')} iterations)\n")
     print(f"{'variant':<46} {'requests/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/req':>10} {'queries/req':>11}"
           f" {'errors':>6}")
@@ -195,6 +229,9 @@ def report(results: dict[str, list[Batch]], queries: dict[str, int], verify: flo
     paired = [b.rps / a.rps for a, b in zip(results["a"], results["b"])]
     print(f"\nratio b/a  = {ratio_a:.2f}   (per round: {', '.join(f'{r:.2f}' for r in paired)}; median {median(paired):.2f})")
     print(f"ratio b/a2 = {rps['b'] / rps['a2']:.2f}")
+    paired_x = [x.rps / b.rps for b, x in zip(results["b"], results["x"])]
+    print(f"ratio x/b  = {rps['x'] / rps['b']:.2f}   (Txn-Token exchange vs a client_credentials token, same"
+          f" authentication; per round: {', '.join(f'{r:.2f}' for r in paired_x)})")
     print(f"worker CPU ratio a/b = {cpu['a'] / cpu['b']:.2f}   (b/a if the workers' CPU were the only cost)")
     wall = args.workers * (1 / rps["b"] - 1 / rps["a"])  # worker-seconds per request
     print(f"ES256 verify alone (cryptography): {verify * 1e6:.1f} us per call")
@@ -238,6 +275,9 @@ def main(argv: list[str] | None = None) -> int:
         port, run_id = args.port or sock.getsockname()[1], secrets.token_hex(4)
     prefix, workdir = f"oauth_ext_bench_{run_id}", Path(tempfile.mkdtemp(prefix="oauth_ext_bench_"))
     env = stack_env(args.database, port, workdir, prefix)
+    env["DJANGO_SETTINGS_MODULE"], env["PYTHONPATH"] = SETTINGS_MODULE, str(workdir)  # the run's trust domain
+    (workdir / f"{SETTINGS_MODULE}.py").write_text(SETTINGS.format(domain=TRUST_DOMAIN, client=f"bench-{run_id}-x"))
+    sys.path.insert(0, str(workdir))
     pool: ProcessPoolExecutor | None = None
     try:
         setup_django(env, workdir, args.database)

@@ -17,7 +17,8 @@ def test_benchmark_script_quick_run_prints_the_table(run_quick):
     output = run_quick("token_endpoint.py")
 
     assert re.search(HEADER, output, re.M), output[-4000:]
-    for variant in ("a", "a2", "b"):
+    for variant in ("a", "a2", "b", "x"):
         assert re.search(ROW.format(variant=variant), output, re.M), f"no table row for {variant}:\n{output[-4000:]}"
     assert re.search(r"^ratio b/a\s+=\s+\d+\.\d+", output, re.M), output[-4000:]
     assert re.search(r"^ratio b/a2\s+=\s+\d+\.\d+", output, re.M), output[-4000:]
+    assert re.search(r"^ratio x/b\s+=\s+\d+\.\d+", output, re.M), output[-4000:]
