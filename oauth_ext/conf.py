@@ -175,6 +175,30 @@ DEFAULTS: dict[str, Any] = {
         # merged into every access token's claims; later features add theirs here.
         "CLAIMS_PROVIDERS": [],
     },
+    "RESOURCES": {
+        # RFC 8707 resources this server knows, by URI: {"name": ..., "scopes": [...]}.
+        # When any are listed, a request naming another resource gets invalid_target;
+        # a token requested for one resource carries only that resource's scopes.
+        "KNOWN": {},
+    },
+    "AUTHORIZATION_DETAILS": {
+        # RFC 9396 types accepted in authorization_details, by type:
+        # {"description": "...", "fields": ["actions", "locations", ...]}; "fields"
+        # lists the members allowed besides "type" (absent: any member).
+        "TYPES": {},
+    },
+    "CONSENT": {
+        # Consent grants per user and software; the prompt is skipped while an
+        # active grant covers the request.
+        "ENABLED": True,
+        # Lifetime of a consent, seconds (None: until withdrawn).
+        "LIFETIME": 90 * 86_400,
+        # Seconds a refresh token may be held unused (None: no idle limit).
+        "REFRESH_TOKEN_TIMEOUT": 30 * 86_400,
+        # Also send refresh_token_expires_in / consent_expires_in, the names of
+        # draft-watson-oauth-refresh-token-expiration-00, for clients written against it.
+        "LEGACY_EXPIRY_NAMES": False,
+    },
 }
 
 
@@ -207,7 +231,8 @@ class Section:
 
 
 def _is_section(value: dict[str, Any]) -> bool:
-    return all(isinstance(k, str) and k.isupper() for k in value)
+    # An empty dict is a value (a mapping a site fills in), not a section.
+    return bool(value) and all(isinstance(k, str) and k.isupper() for k in value)
 
 
 class AppSettings:

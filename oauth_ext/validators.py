@@ -9,6 +9,7 @@ from oauth2_provider.oauth2_validators import OAuth2Validator as DOTValidator
 
 from .client_auth.validators import ClientAuthValidatorMixin
 from .client_instances.validators import ClientInstanceValidatorMixin
+from .consent.validators import ConsentValidatorMixin
 from .dpop.validators import DPoPValidatorMixin
 from .pop.validators import PoPValidatorMixin
 from .status_list.validators import StatusListValidatorMixin
@@ -20,6 +21,7 @@ class OAuth2Validator(
     ClientInstanceValidatorMixin,
     StatusListValidatorMixin,
     TokenContextValidatorMixin,
+    ConsentValidatorMixin,
     PoPValidatorMixin,
     DPoPValidatorMixin,
     DOTValidator,

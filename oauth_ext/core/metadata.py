@@ -21,6 +21,8 @@ CONTRIBUTORS = (
     "oauth_ext.registration.discovery.metadata",
     "oauth_ext.par.metadata.metadata",
     "oauth_ext.token_context.metadata.metadata",
+    "oauth_ext.rar.metadata.metadata",
+    "oauth_ext.consent.metadata.metadata",
 )
 
 

@@ -26,6 +26,7 @@ FEATURE_PROVIDERS = (
     "oauth_ext.pop.claims.confirmation",
     "oauth_ext.status_list.claims.status",
     "oauth_ext.token_context.claims.client_extension_claims",
+    "oauth_ext.rar.claims.authorization_details",
 )
 
 
