@@ -162,9 +162,9 @@ def expiry_signals(consent: ConsentGrant, last_used: datetime.datetime, *, now: 
     signals: dict[str, int] = {}
     deadline = refresh_deadline(consent, last_used)
     if deadline is not None:
-        signals["refresh_token_timeout"] = max(0, int((deadline - now).total_seconds()))
+        signals["refresh_token_timeout"] = max(0, round((deadline - now).total_seconds()))
     if consent.expires_at is not None:
-        signals["authorization_expires_in"] = max(0, int((consent.expires_at - now).total_seconds()))
+        signals["authorization_expires_in"] = max(0, round((consent.expires_at - now).total_seconds()))
     if app_settings.CONSENT.LEGACY_EXPIRY_NAMES:
         # draft-watson-oauth-refresh-token-expiration-00 names.
         if "refresh_token_timeout" in signals:
