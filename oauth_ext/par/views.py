@@ -7,8 +7,8 @@ from oauth2_provider.views import AuthorizationView as DOTAuthorizationView
 from rest_framework.views import APIView
 
 from ..clients.services import get_profile, load_client
-from ..consent.authorization import ConsentAuthorizationMixin
 from ..conf import app_settings
+from ..consent.authorization import ConsentAuthorizationMixin
 from ..core.errors import InvalidRequest, OAuthError
 from ..core.handlers import error_response
 from ..core.throttling import PARThrottle
