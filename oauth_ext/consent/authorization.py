@@ -72,6 +72,7 @@ class ConsentAuthorizationMixin:
                     request=self.request, scopes=" ".join(scopes), credentials=credentials, allow=True)
             except OAuthToolkitError as error:
                 return self.error_response(error, application)
+            self.oauth_ext_completed = True  # a pushed request is used up (RFC 9126 §4)
             return self.redirect(uri, application)
         context.update(describe(grant, asked, missing))
         return super().render_to_response(context, **kwargs)

@@ -6,6 +6,7 @@ the client when its authorization ends."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from typing import Any
 
@@ -17,6 +18,9 @@ from ..rar import services as rar
 from ..rar.errors import InvalidAuthorizationDetails
 from . import resources, services
 from .models import ConsentCode, ConsentFamily
+
+# Seconds: the idle timeout of a refresh token is kept to this precision.
+TOUCH_INTERVAL = 60
 
 
 def _details(request: Any) -> list[dict[str, Any]]:
@@ -33,6 +37,17 @@ def _narrowed_details(request: Any, granted: list[dict[str, Any]]) -> list[dict[
         raise CustomOAuth2Error(error="invalid_authorization_details", description="details beyond the grant",
                                 request=request)
     return asked or granted
+
+
+def _touch(rt: Any) -> datetime.datetime:
+    """The refresh token was used: its idle timeout starts again. Written at most once
+    per ``TOUCH_INTERVAL``, so concurrent requests for several services do not queue
+    on the row."""
+    now = timezone.now()
+    stale = now - datetime.timedelta(seconds=TOUCH_INTERVAL)
+    if get_refresh_token_model().objects.filter(pk=rt.pk, updated__lt=stale).update(updated=now):
+        return now
+    return rt.updated
 
 
 class ConsentValidatorMixin:
@@ -102,13 +117,16 @@ class ConsentValidatorMixin:
     def _save_bearer_token(self, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
         family = getattr(request, "oauth_ext_family", None)
         asked = resources.requested(request)
+        last_used = timezone.now()  # a new refresh token, unless it stays
         if family is not None and asked and set(asked) != set(family.resources):
             # A token for some of the granted resources: the refresh token stays
             # as it is, for the client's other resources (RFC 6749 §6: "MAY issue").
             token.pop("refresh_token", None)
-            get_refresh_token_model().objects.filter(pk=request.refresh_token_instance.pk).update(updated=timezone.now())
-        result = super()._save_bearer_token(token, request, *args, **kwargs)
+            last_used = _touch(request.refresh_token_instance)
         consent = getattr(request, "oauth_ext_consent", None)
+        if consent is not None:
+            token["expires_in"] = int(request.expires_in)  # clipped to the consent (consent/claims.py)
+        result = super()._save_bearer_token(token, request, *args, **kwargs)
         if consent is not None and request.grant_type == "authorization_code" and token.get("refresh_token"):
             self._record_family(token, request, consent)
         details = getattr(request, "oauth_ext_details", None)
@@ -116,7 +134,7 @@ class ConsentValidatorMixin:
             # RFC 9396 §7: the granted details, as the access token carries them.
             token["authorization_details"] = rar.for_resources(details, asked)
         if consent is not None:
-            token.update(services.expiry_signals(consent, timezone.now(), now=timezone.now()))
+            token.update(services.expiry_signals(consent, last_used, now=timezone.now()))
         return result
 
     @staticmethod

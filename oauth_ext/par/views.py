@@ -76,6 +76,7 @@ class AuthorizationView(ConsentAuthorizationMixin, DOTAuthorizationView):
                 posted["resource"] = " ".join(query.getlist("resource"))
             request.POST = posted
         response = super().dispatch(request, *args, **kwargs)
-        if request.method == "POST" and isinstance(response, HttpResponse) and response.status_code in (301, 302):
+        completed = request.method == "POST" or getattr(self, "oauth_ext_completed", False)
+        if completed and isinstance(response, HttpResponse) and response.status_code in (301, 302):
             services.consume(pushed)
         return response

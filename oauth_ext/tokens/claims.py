@@ -27,6 +27,7 @@ FEATURE_PROVIDERS = (
     "oauth_ext.status_list.claims.status",
     "oauth_ext.token_context.claims.client_extension_claims",
     "oauth_ext.rar.claims.authorization_details",
+    "oauth_ext.consent.claims.authorization_bound",
 )
 
 

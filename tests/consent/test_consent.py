@@ -5,6 +5,7 @@ self-service and admin withdrawal."""
 import datetime
 from io import StringIO
 
+import jwt
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -197,3 +198,34 @@ def test_admin_withdraw_action(signed_in, client, django_user_model):
     client.post("/admin/oauth_ext/consentgrant/", {"action": "withdraw", "_selected_action": [grant.pk]})
     grant.refresh_from_db()
     assert grant.ended == "withdrawn" and not get_access_token_model().objects.exists()
+
+
+def test_access_tokens_end_with_the_authorization(lifetimes, signed_in):
+    lifetimes(LIFETIME=1800)
+    body = signed_in()
+    claims = jwt.decode(body["access_token"], options={"verify_signature": False})
+    end = ConsentGrant.objects.get().expires_at.timestamp()
+    assert abs(claims["exp"] - end) <= 1 and abs(body["expires_in"] - 1800) <= 2
+    stored = get_access_token_model().objects.get()
+    assert abs(stored.expires.timestamp() - end) <= 2
+
+
+def test_a_token_for_one_service_keeps_the_refresh_token_and_says_when_it_ends(lifetimes, signed_in, token_request):
+    body = signed_in(scope="mail", resource=["imap://mail.example.com", "smtp://mail.example.com"])
+    _, single, _ = refresh(token_request, signed_in.device, body["refresh_token"], resource="imap://mail.example.com")
+    assert "refresh_token" not in single
+    assert (single["refresh_token_timeout"], single["authorization_expires_in"]) == (7 * DAY, 10 * DAY)
+
+
+def test_a_pushed_request_is_used_up_when_the_consent_skips_the_prompt(signed_in, client, alice):
+    from urllib.parse import urlencode
+
+    signed_in()
+    device = signed_in.device
+    form = {"response_type": "code", "client_id": device.client_id, "redirect_uri": CALLBACK, "scope": "mail",
+            "code_challenge": "x" * 43, "code_challenge_method": "S256", **device.auth()}
+    pushed = client.post("/o/par/", form).json()
+    client.force_login(alice)
+    url = "/o/authorize/?" + urlencode({"client_id": device.client_id, "request_uri": pushed["request_uri"]})
+    assert "code=" in client.get(url)["Location"]
+    assert client.get(url).json()["error"] == "invalid_request_uri"
