@@ -138,12 +138,12 @@ def measure_authorization(kit: Kit, n: int) -> dict[str, tuple[float, int]]:
         raise SystemExit(f"code exchange failed: {response.content[:300]!r}")
     kit.refresh_token = response.json()["refresh_token"]
     for _ in range(n + 2):  # two uncounted warm-ups each
-        params, _ = authorization(kit.apps["code"].client_id)
-        timed("grant", lambda: browser.get("/o/authorize/?" + urlencode(params, doseq=True)), 302)
+        covered = "/o/authorize/?" + urlencode(authorization(kit.apps["code"].client_id)[0], doseq=True)
+        timed("grant", lambda u=covered: browser.get(u), 302)
         params, _ = authorization(kit.apps["fresh"].client_id)
-        url = "/o/authorize/?" + urlencode(params, doseq=True)
-        timed("prompt", lambda: browser.get(url), 200)
-        timed("allow", lambda: browser.post(url, {**params, "resource": " ".join(SERVICES), "allow": "Allow"}), 302)
+        url, form = "/o/authorize/?" + urlencode(params, doseq=True), {**params, "resource": " ".join(SERVICES), "allow": "Allow"}
+        timed("prompt", lambda u=url: browser.get(u), 200)
+        timed("allow", lambda u=url, f=form: browser.post(u, f), 302)
         ConsentGrant.objects.filter(user=kit.user, application=kit.apps["fresh"]).delete()  # a first time again
     return {name: (statistics.median(s[0] for s in rows[2:]), int(statistics.median(s[1] for s in rows[2:])))
             for name, rows in samples.items()}
