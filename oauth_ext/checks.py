@@ -7,6 +7,8 @@ E006 REFRESH_TOKEN_GENERATOR unset: refresh tokens would be JWTs too
 E007 REPLAY_CACHE / JWKS_FETCH.CACHE names no configured cache
 E008 ISSUER differs from DOT's OIDC_ISS_ENDPOINT
 E009 STATUS_LIST.BITS is not 1, 2, 4 or 8, or SIZE is not a positive multiple of 8
+E020 RESOURCES.KNOWN has an entry that is not an absolute URI with a list of scopes
+E021 AUTHORIZATION_DETAILS.TYPES has a malformed entry
 W001 replay cache is per-process while DEBUG is off
 W002 oauth_ext.urls is not routed in front of DOT's urls
 W003 DOT's backend class hides repeated credential parameters
@@ -20,6 +22,7 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.module_loading import import_string
 
 from .conf import app_settings, unknown_keys
+from .consent import checks as consent_checks
 
 PER_PROCESS_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",
@@ -98,6 +101,7 @@ def check_configuration(app_configs=None, **kwargs):
             id="oauth_ext.W001",
         ))
     messages.extend(_check_url_order())
+    messages.extend(consent_checks.check())
     return messages
 
 
