@@ -135,3 +135,34 @@ def test_pushed_details_reach_the_consent(app, user, client):
 def test_metadata_lists_the_types(client):
     metadata = client.get("/o/.well-known/oauth-authorization-server").json()
     assert metadata["authorization_details_types_supported"] == ["payment_initiation"]
+
+
+def test_client_credentials_with_details(make_client, token_request):
+    service = make_client("client_secret_post", hash_client_secret=False)
+    status, body, _ = token_request({"grant_type": "client_credentials", "client_id": service.client_id,
+                                     "client_secret": service.secret, "authorization_details": json.dumps(PAYMENT)})
+    assert status == 200, body
+    assert body["authorization_details"] == PAYMENT
+    assert jwt.decode(body["access_token"], options={"verify_signature": False})["authorization_details"] == PAYMENT
+    status, body, _ = token_request({"grant_type": "client_credentials", "client_id": service.client_id,
+                                     "client_secret": service.secret, "authorization_details": "[{}]"})
+    assert (status, body["error"]) == (400, "invalid_authorization_details")
+
+
+def test_a_token_for_one_resource_carries_the_details_for_it(settings, mail_app, install, authorize, token_request,
+                                                             django_user_model):
+    settings.OAUTH_EXT = {**settings.OAUTH_EXT, "AUTHORIZATION_DETAILS": {"TYPES": {"mailbox": {"fields": ["locations", "actions"]}}}}
+    details = [{"type": "mailbox", "locations": ["imap://mail.example.com"], "actions": ["read"]},
+               {"type": "mailbox", "locations": ["smtp://mail.example.com"], "actions": ["send"]}]
+    device = install(mail_app)
+    user = django_user_model.objects.create_user("max", password="pw")
+    exchange = authorize(device, user, redirect_uri="http://127.0.0.1/callback", scope="mail mail.send",
+                         resource=["imap://mail.example.com", "smtp://mail.example.com"],
+                         authorization_details=json.dumps(details))
+    del exchange["client_id"]
+    first = token_request({**exchange, **device.auth()})[1]
+    assert first["authorization_details"] == details
+    _, imap, _ = token_request({"grant_type": "refresh_token", "refresh_token": first["refresh_token"],
+                                "resource": "imap://mail.example.com", **device.auth()})
+    assert imap["authorization_details"] == details[:1]
+    assert jwt.decode(imap["access_token"], options={"verify_signature": False})["authorization_details"] == details[:1]
