@@ -108,7 +108,10 @@ class ConsentValidatorMixin:
         family = getattr(request, "oauth_ext_family", None)
         if family is None:
             return super().get_original_scopes(refresh_token, request, *args, **kwargs)
-        return resources.scopes_for(resources.requested(request), family.scopes)
+        scopes = resources.scopes_for(resources.requested(request), family.scopes)
+        if family.scopes and not scopes:
+            raise CustomOAuth2Error(error="invalid_scope", description="nothing granted for that resource", request=request)
+        return scopes
 
     def get_authorization_code_scopes(self, client_id: str, code: str, redirect_uri: str, request: Any) -> list[str]:
         scopes = super().get_authorization_code_scopes(client_id, code, redirect_uri, request)

@@ -125,3 +125,13 @@ def test_unknown_or_malformed_resource_at_authorization(mail_app, install, alice
     assert response.status_code == 302
     assert "error=invalid_target" in response["Location"] and "state=s9" in response["Location"]
     assert not ConsentGrant.objects.exists()
+
+
+def test_a_resource_granted_without_its_scope_is_invalid_scope(mail_app, install, authorize, token_request, alice):
+    laptop = install(mail_app)
+    exchange = authorize(laptop, alice, redirect_uri=CALLBACK, scope="mail",
+                         resource=["imap://mail.example.com", "smtp://mail.example.com"])
+    del exchange["client_id"]
+    tokens = token_request({**exchange, **laptop.auth()})[1]
+    status, body, _ = token_for(token_request, laptop, tokens["refresh_token"], "smtp://mail.example.com")
+    assert (status, body["error"]) == (400, "invalid_scope")
