@@ -99,6 +99,10 @@ class ConsentValidatorMixin:
         request.oauth_ext_consent = family.consent
         request.oauth_ext_family = family
         request.oauth_ext_details = _narrowed_details(request, family.authorization_details)
+        outside = [r for r in resources.requested(request) if r not in family.resources]
+        if family.resources and outside:
+            raise CustomOAuth2Error(error="invalid_target", description=f"{outside[0]!r} is not in the grant",
+                                    request=request)  # RFC 8707 §2.2
         rt.resource = list(family.resources)  # what DOT checks a requested resource against
         if family.resources and not resources.requested(request):
             request.resource = list(family.resources)
