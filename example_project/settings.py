@@ -112,13 +112,32 @@ OAUTH2_PROVIDER = {
         "write": "Change your data",
         "introspection": "Introspect tokens",
         "registration": "Register client instances",
+        "mail": "Read and organise your mail",
+        "mail.send": "Send mail as you",
+        "contacts": "See and change your address book",
+        "calendar": "See and change your calendars",
     },
     "OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic", "client_secret_post", "none"],
 }
 
 TRUST_DOMAIN = "trust-domain.example"
+# A mail app's services on one authorization server: one consent, a token per service.
+MAIL_RESOURCES = {
+    "imap://mail.example.com": {"name": "Your mailbox (IMAP)", "scopes": ["mail"]},
+    "smtp://mail.example.com": {"name": "Sending mail (SMTP)", "scopes": ["mail.send"]},
+    "https://dav.example.com/carddav": {"name": "Your contacts (CardDAV)", "scopes": ["contacts"]},
+    "https://dav.example.com/caldav": {"name": "Your calendars (CalDAV)", "scopes": ["calendar"]},
+}
+
 OAUTH_EXT = {
     "ISSUER": ISSUER,
+    "RESOURCES": {"KNOWN": MAIL_RESOURCES},
+    # RFC 9396: what the payment API (/api/payments/) asks for in its step-up challenge.
+    "AUTHORIZATION_DETAILS": {"TYPES": {"payment_initiation": {
+        "description": "Make a payment from your account",
+        "fields": ["actions", "locations", "instructedAmount", "creditorName", "creditorAccount",
+                   "remittanceInformationUnstructured"],
+    }}},
     "KEYS": {"SIGNING": [os.environ.get("OAUTH_EXT_SIGNING_KEY", str(VAR_DIR / "as-signing-key.private.jwk.json"))]},
     # The demo service is a workload of the example trust domain: it may exchange an
     # access token for a Txn-Token that the internal API (/api/internal/) accepts.
@@ -137,6 +156,7 @@ CELERY_BEAT_SCHEDULE = {
     "prune-client-instances": {"task": "oauth_ext.client_instances.prune", "schedule": 3600.0},
     "refresh-publisher-keys": {"task": "oauth_ext.software_statements.refresh_keys", "schedule": 3600.0},
     "prune-pushed-requests": {"task": "oauth_ext.par.prune", "schedule": 600.0},
+    "expire-consents": {"task": "oauth_ext.consent.expire", "schedule": 600.0},
 }
 
 REST_FRAMEWORK = {"EXCEPTION_HANDLER": "oauth_ext.contrib.rest_framework.exception_handler"}

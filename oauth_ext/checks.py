@@ -9,6 +9,8 @@ E008 ISSUER differs from DOT's OIDC_ISS_ENDPOINT
 E009 STATUS_LIST.BITS is not 1, 2, 4 or 8, or SIZE is not a positive multiple of 8
 E010 TRANSACTION_TOKENS on but DOT's OAUTH2_SERVER_CLASS lacks token exchange, or a
      trust domain is malformed
+E011 RESOURCES.KNOWN has an entry that is not an absolute URI with a list of scopes
+E012 AUTHORIZATION_DETAILS.TYPES has a malformed entry
 W001 replay cache is per-process while DEBUG is off
 W002 oauth_ext.urls is not routed in front of DOT's urls
 W003 DOT's backend class hides repeated credential parameters
@@ -22,6 +24,7 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.module_loading import import_string
 
 from .conf import app_settings, unknown_keys
+from .consent import checks as consent_checks
 
 PER_PROCESS_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",
@@ -101,6 +104,7 @@ def check_configuration(app_configs=None, **kwargs):
         ))
     messages.extend(_check_transaction_tokens(oauth2_settings))
     messages.extend(_check_url_order())
+    messages.extend(consent_checks.check())
     return messages
 
 

@@ -202,6 +202,30 @@ DEFAULTS: dict[str, Any] = {
         # thumbprints (RFC 7638, or x5t#S256 values) it may bind to, or ["*"].
         "CLIENTS": {},
     },
+    "RESOURCES": {
+        # RFC 8707 resources this server knows, by URI: {"name": ..., "scopes": [...]}.
+        # When any are listed, a request naming another resource gets invalid_target;
+        # a token requested for one resource carries only that resource's scopes.
+        "KNOWN": {},
+    },
+    "AUTHORIZATION_DETAILS": {
+        # RFC 9396 types accepted in authorization_details, by type:
+        # {"description": "...", "fields": ["actions", "locations", ...]}; "fields"
+        # lists the members allowed besides "type" (absent: any member).
+        "TYPES": {},
+    },
+    "CONSENT": {
+        # Consent grants per user and software; the prompt is skipped while an
+        # active grant covers the request.
+        "ENABLED": True,
+        # Lifetime of a consent, seconds (None: until withdrawn).
+        "LIFETIME": 90 * 86_400,
+        # Seconds a refresh token may be held unused (None: no idle limit).
+        "REFRESH_TOKEN_TIMEOUT": 30 * 86_400,
+        # Also send refresh_token_expires_in / consent_expires_in, the names of
+        # draft-watson-oauth-refresh-token-expiration-00, for clients written against it.
+        "LEGACY_EXPIRY_NAMES": False,
+    },
 }
 
 
@@ -234,6 +258,7 @@ class Section:
 
 
 def _is_section(value: dict[str, Any]) -> bool:
+    # An empty dict is a value (a mapping a site fills in), not a section.
     return bool(value) and all(isinstance(k, str) and k.isupper() for k in value)
 
 

@@ -2,6 +2,7 @@
 
 from .client_instances.models import ClientInstance, InstanceTemplate
 from .clients.models import ClientProfile
+from .consent.models import ConsentCode, ConsentFamily, ConsentGrant
 from .dpop.models import GrantBinding, RefreshTokenBinding
 from .par.models import PushedRequest
 from .software_statements.models import SoftwarePublisher
@@ -9,5 +10,5 @@ from .status_list.models import StatusEntry, StatusList
 from .token_context.models import GrantContext
 
 __all__ = [
-    "ClientInstance", "ClientProfile", "GrantContext", "InstanceTemplate", "PushedRequest", "GrantBinding", "RefreshTokenBinding", "SoftwarePublisher", "StatusEntry", "StatusList",
+    "ClientInstance", "ClientProfile", "ConsentCode", "ConsentFamily", "ConsentGrant", "GrantContext", "InstanceTemplate", "PushedRequest", "GrantBinding", "RefreshTokenBinding", "SoftwarePublisher", "StatusEntry", "StatusList",
 ]

@@ -11,6 +11,7 @@ from django.urls import path, re_path
 
 from .client_auth.views import IntrospectTokenView
 from .client_instances.views import DeviceListView, DeviceRevokeView
+from .consent.views import ConsentListView, ConsentWithdrawView
 from .core.views import (
     AuthorizationServerMetadataView,
     JWKSView,
@@ -35,6 +36,8 @@ urlpatterns = [
     path("registration/<str:client_id>", RegistrationManagementView.as_view(), name="registration-management"),
     path("devices/", DeviceListView.as_view(), name="devices"),
     path("devices/<int:pk>/revoke", DeviceRevokeView.as_view(), name="device-revoke"),
+    path("consents/", ConsentListView.as_view(), name="consents"),
+    path("consents/<int:pk>/withdraw", ConsentWithdrawView.as_view(), name="consent-withdraw"),
     path("statuslists/", StatusListAggregationView.as_view(), name="status-list-aggregation"),
     path("statuslists/<int:pk>", StatusListView.as_view(), name="status-list"),
 ]

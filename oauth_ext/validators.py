@@ -9,6 +9,7 @@ from oauth2_provider.oauth2_validators import OAuth2Validator as DOTValidator
 
 from .client_auth.validators import ClientAuthValidatorMixin
 from .client_instances.validators import ClientInstanceValidatorMixin
+from .consent.validators import ConsentValidatorMixin
 from .dpop.validators import DPoPValidatorMixin
 from .key_binding.validators import KeyBindingValidatorMixin
 from .pop.validators import PoPValidatorMixin
@@ -22,6 +23,7 @@ class OAuth2Validator(
     StatusListValidatorMixin,
     TokenContextValidatorMixin,
     KeyBindingValidatorMixin,
+    ConsentValidatorMixin,
     PoPValidatorMixin,
     DPoPValidatorMixin,
     DOTValidator,

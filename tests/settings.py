@@ -38,6 +38,8 @@ OAUTH_EXT = {
     "ISSUER": ISSUER,
     # The suite registers hundreds of instances from one address; the throttle has its own test.
     "REGISTRATION": {"THROTTLE_RATE": "100000/min"},
+    # Open to any resource; the consent tests switch the example project's known ones on.
+    "RESOURCES": {"KNOWN": {}},
     "KEYS": {"SIGNING": [json.loads(_SIGNING_KEY) if _SIGNING_KEY else jose.private_key_to_jwk(jose.generate_private_key("ES256"))]},
 }
 # In-process tests run tasks inline; the worker test starts a real worker on Redis.

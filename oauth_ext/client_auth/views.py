@@ -43,6 +43,8 @@ class IntrospectTokenView(DOTIntrospectTokenView):
             if isinstance(claims.get("cnf"), dict):
                 body["cnf"] = introspection_cnf(claims["cnf"], claims)
             body.update({k: claims[k] for k in ("gty", "cxt", "cmr") if k in claims})  # client extension claims
+            if "authorization_details" in claims:  # RFC 9396 §9.2
+                body["authorization_details"] = claims["authorization_details"]
             response = JsonResponse(body)
         response["Cache-Control"] = "no-store"
         return response

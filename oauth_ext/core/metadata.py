@@ -22,6 +22,8 @@ CONTRIBUTORS = (
     "oauth_ext.par.metadata.metadata",
     "oauth_ext.token_context.metadata.metadata",
     "oauth_ext.transaction_tokens.metadata.metadata",
+    "oauth_ext.rar.metadata.metadata",
+    "oauth_ext.consent.metadata.metadata",
 )
 
 

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from ..clients.services import get_profile, load_client
 from ..conf import app_settings
+from ..consent.authorization import ConsentAuthorizationMixin
 from ..core.errors import InvalidRequest, OAuthError
 from ..core.handlers import error_response
 from ..core.throttling import PARThrottle
@@ -41,9 +42,9 @@ def par_required(client_id: str | None) -> bool:
     return bool(profile and profile.require_pushed_authorization_requests)
 
 
-class AuthorizationView(DOTAuthorizationView):
-    """DOT's authorization view; with ``request_uri`` the pushed parameters are the
-    request, whatever else the query says."""
+class AuthorizationView(ConsentAuthorizationMixin, DOTAuthorizationView):
+    """DOT's authorization view with the consent step; with ``request_uri`` the
+    pushed parameters are the request, whatever else the query says."""
 
     def dispatch(self, request, *args, **kwargs):
         client_id = request.GET.get("client_id")
@@ -71,8 +72,11 @@ class AuthorizationView(DOTAuthorizationView):
                          "code_challenge_method", "nonce", "claims", "scope"):
                 if name in query:
                     posted[name] = query[name]
+            if "resource" in query:
+                posted["resource"] = " ".join(query.getlist("resource"))
             request.POST = posted
         response = super().dispatch(request, *args, **kwargs)
-        if request.method == "POST" and isinstance(response, HttpResponse) and response.status_code in (301, 302):
+        completed = request.method == "POST" or getattr(self, "oauth_ext_completed", False)
+        if completed and isinstance(response, HttpResponse) and response.status_code in (301, 302):
             services.consume(pushed)
         return response

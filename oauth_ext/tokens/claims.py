@@ -27,6 +27,8 @@ FEATURE_PROVIDERS = (
     "oauth_ext.pop.claims.confirmation",
     "oauth_ext.status_list.claims.status",
     "oauth_ext.token_context.claims.client_extension_claims",
+    "oauth_ext.rar.claims.authorization_details",
+    "oauth_ext.consent.claims.authorization_bound",
     "oauth_ext.key_binding.claims.confirmation",
 )
 

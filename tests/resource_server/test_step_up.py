@@ -4,11 +4,13 @@
 import json
 
 import pytest
+from oauth2_provider.models import get_application_model
 
 from oauth_ext.client.dpop import DPoPKey
 from oauth_ext.resource_server.challenges import has_authorization_details
 from oauth_ext.tokens.validation import TokenInfo
 
+Application = get_application_model()
 TOKEN_HTU = "https://as.example.com/o/token/"
 ORDER = {"amount": "123.50", "currency": "EUR", "iban": "DE02100100109307118603"}
 PAYMENT_DETAIL = {
@@ -42,6 +44,28 @@ def test_payment_without_authorization_details_asks_for_them(issue, client):
     body = response.json()
     assert body["method"] == "urn:ietf:params:oauth:grant-ext:rar"
     assert body["authorization_details"] == [PAYMENT_DETAIL]
+
+
+def test_step_up_round_trip(make_client, authorize, token_request, django_user_model, client):
+    """The client pays, is told which authorization to obtain, obtains it through the
+    authorization endpoint (RFC 9396, with the user's consent) and pays again."""
+    app = make_client("none", grant=Application.GRANT_AUTHORIZATION_CODE, client_type=Application.CLIENT_PUBLIC)
+    user = django_user_model.objects.create_user("payer", password="pw")
+    status, tokens, _ = token_request(authorize(app, user))
+    assert status == 200, tokens
+    challenge = pay(client, {"HTTP_AUTHORIZATION": f"Bearer {tokens['access_token']}"})
+    assert challenge.status_code == 403
+    required = challenge.json()["authorization_details"]
+
+    status, tokens, _ = token_request(authorize(app, user, authorization_details=json.dumps(required)))
+    assert status == 200, tokens
+    assert tokens["authorization_details"] == required  # RFC 9396 §7
+    paid = pay(client, {"HTTP_AUTHORIZATION": f"Bearer {tokens['access_token']}"})
+    assert paid.status_code == 201, paid.content
+    assert paid.json()["payment"] == PAYMENT_DETAIL
+    # That authorization is for this payment only.
+    other = pay(client, {"HTTP_AUTHORIZATION": f"Bearer {tokens['access_token']}"}, order={**ORDER, "amount": "9999.00"})
+    assert other.status_code == 403
 
 
 def test_dpop_bound_token_gets_a_dpop_challenge(issue, client):
