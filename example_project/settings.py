@@ -117,6 +117,14 @@ OAUTH2_PROVIDER = {
 
 OAUTH_EXT = {
     "ISSUER": ISSUER,
+    "CLIENT_AUTH": {
+        "METHODS": [
+            "oauth_ext.client_auth.private_key_jwt.PrivateKeyJWT",
+            "oauth_ext.client_auth.client_secret_jwt.ClientSecretJWT",
+            "oauth_ext.attestation.methods.AttestJWTClientAuth",
+            "oauth_ext.attestation.methods.AttestJWTClientAuthDPoP",
+        ],
+    },
     "KEYS": {"SIGNING": [os.environ.get("OAUTH_EXT_SIGNING_KEY", str(VAR_DIR / "as-signing-key.private.jwk.json"))]},
 }
 

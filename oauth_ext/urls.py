@@ -9,6 +9,7 @@ DOT's at the same paths (system check ``oauth_ext.W002`` verifies the order).
 
 from django.urls import path, re_path
 
+from .attestation.views import ChallengeView
 from .client_auth.views import IntrospectTokenView
 from .client_instances.views import DeviceListView, DeviceRevokeView
 from .core.views import (
@@ -27,6 +28,7 @@ urlpatterns = [
     re_path(r"^\.well-known/openid-configuration/?$", OpenIDConfigurationView.as_view(), name="openid-configuration"),
     path("authorize/", AuthorizationView.as_view(), name="authorize"),
     path("par/", PushedAuthorizationRequestView.as_view(), name="par"),
+    path("challenge/", ChallengeView.as_view(), name="attestation-challenge"),
     path("introspect/", IntrospectTokenView.as_view(), name="introspect"),
     path("jwks/", JWKSView.as_view(), name="jwks"),
     path("registration/", RegistrationView.as_view(), name="registration"),

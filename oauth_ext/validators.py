@@ -7,6 +7,7 @@ can mix the same mixins into it instead.
 
 from oauth2_provider.oauth2_validators import OAuth2Validator as DOTValidator
 
+from .attestation.validators import AttestationValidatorMixin
 from .client_auth.validators import ClientAuthValidatorMixin
 from .client_instances.validators import ClientInstanceValidatorMixin
 from .dpop.validators import DPoPValidatorMixin
@@ -18,6 +19,7 @@ from .token_context.validators import TokenContextValidatorMixin
 class OAuth2Validator(
     ClientAuthValidatorMixin,
     ClientInstanceValidatorMixin,
+    AttestationValidatorMixin,
     StatusListValidatorMixin,
     TokenContextValidatorMixin,
     PoPValidatorMixin,

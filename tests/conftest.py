@@ -215,3 +215,38 @@ def register(client):
         return response.status_code, (json.loads(response.content) if response.content else {})
 
     return post
+
+
+@dataclass
+class TrustedAttester:
+    """An attester IT trusts: its signing key and its ``Attester`` row."""
+
+    private_jwk: dict[str, Any]
+    model: Any
+
+    def attestation(self, client_id: str, instance_jwk: dict[str, Any], *, key: Any = None, alg: str | None = None,
+                    headers: dict[str, Any] | None = None, **claims: Any) -> str:
+        """A signed attestation of ``client_id`` naming ``instance_jwk``; ``claims``
+        override the valid defaults (None drops one)."""
+        now = int(time.time())
+        body = {"sub": client_id, "iat": now, "exp": now + 3600, "cnf": {"jwk": instance_jwk}, **claims}
+        head = {"typ": "oauth-client-attestation+jwt", "kid": self.private_jwk["kid"], **(headers or {})}
+        return jwt.api_jws.encode(json.dumps({k: v for k, v in body.items() if v is not None}).encode(),
+                                  key if key is not None else jose.load_private_jwk(self.private_jwk),
+                                  algorithm=alg or "ES256", headers={k: v for k, v in head.items() if v is not None})
+
+
+@pytest.fixture
+def make_attester(db):
+    """Factory: an enabled attester trusted for ``client_ids`` / ``software_ids``."""
+    from oauth_ext.attestation.models import Attester
+
+    def make(*, client_ids: list[str] = (), software_ids: list[str] = (), jwks_uri: str = "") -> TrustedAttester:
+        private = jose.private_key_to_jwk(jose.generate_private_key("ES256"))
+        model = Attester.objects.create(
+            name=f"attester-{uuid.uuid4().hex[:8]}", jwks=None if jwks_uri else {"keys": [jose.public_jwk(private)]},
+            jwks_uri=jwks_uri, client_ids=list(client_ids), software_ids=list(software_ids),
+        )
+        return TrustedAttester(private, model)
+
+    return make

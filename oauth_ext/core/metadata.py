@@ -21,6 +21,7 @@ CONTRIBUTORS = (
     "oauth_ext.registration.discovery.metadata",
     "oauth_ext.par.metadata.metadata",
     "oauth_ext.token_context.metadata.metadata",
+    "oauth_ext.attestation.metadata.metadata",
 )
 
 

@@ -17,6 +17,8 @@ def extensions(request: Any) -> list[str]:
         used.add("dpop")
     if getattr(request, "pop", None) is not None:
         used.add("pop")
+    if getattr(request, "attestation", None) is not None:
+        used.add("attestation")
     code = getattr(request, "code", None)
     if code and request.grant_type == "authorization_code":
         context = GrantContext.objects.filter(grant__code=code).values_list("extensions", flat=True).first()
