@@ -6,9 +6,10 @@ from .clients.models import ClientProfile
 from .dpop.models import GrantBinding, RefreshTokenBinding
 from .par.models import PushedRequest
 from .software_statements.models import SoftwarePublisher
+from .spiffe.models import SpiffeTrustDomain
 from .status_list.models import StatusEntry, StatusList
 from .token_context.models import GrantContext
 
 __all__ = [
-    "AttestationBinding", "Attester", "ClientInstance", "ClientProfile", "GrantContext", "InstanceTemplate", "PushedRequest", "GrantBinding", "RefreshTokenBinding", "SoftwarePublisher", "StatusEntry", "StatusList",
+    "AttestationBinding", "Attester", "ClientInstance", "ClientProfile", "GrantContext", "InstanceTemplate", "PushedRequest", "GrantBinding", "RefreshTokenBinding", "SoftwarePublisher", "SpiffeTrustDomain", "StatusEntry", "StatusList",
 ]

@@ -11,6 +11,7 @@ from .attestation.validators import AttestationValidatorMixin
 from .client_auth.validators import ClientAuthValidatorMixin
 from .client_instances.validators import ClientInstanceValidatorMixin
 from .dpop.validators import DPoPValidatorMixin
+from .mtls.validators import MTLSValidatorMixin
 from .pop.validators import PoPValidatorMixin
 from .status_list.validators import StatusListValidatorMixin
 from .token_context.validators import TokenContextValidatorMixin
@@ -23,6 +24,7 @@ class OAuth2Validator(
     StatusListValidatorMixin,
     TokenContextValidatorMixin,
     PoPValidatorMixin,
+    MTLSValidatorMixin,
     DPoPValidatorMixin,
     DOTValidator,
 ):

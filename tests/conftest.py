@@ -90,6 +90,7 @@ def make_client(db):
         signing_alg: str = "",
         jwks_uri: str = "",
         hash_client_secret: bool = True,
+        profile: dict[str, Any] | None = None,
     ) -> RegisteredClient:
         secret = uuid.uuid4().hex + uuid.uuid4().hex
         app = Application.objects.create(
@@ -106,9 +107,9 @@ def make_client(db):
         if method == "private_key_jwt":
             registered.private_jwk = jose.private_key_to_jwk(jose.generate_private_key(alg), alg=alg)
             jwks = None if jwks_uri else {"keys": [jose.public_jwk(registered.private_jwk)]}
-            set_client_keys(app, method=method, jwks=jwks, jwks_uri=jwks_uri, signing_alg=signing_alg)
+            set_client_keys(app, method=method, jwks=jwks, jwks_uri=jwks_uri, signing_alg=signing_alg, **(profile or {}))
         elif method is not None:
-            set_client_keys(app, method=method, signing_alg=signing_alg)
+            set_client_keys(app, method=method, signing_alg=signing_alg, **(profile or {}))
         app.refresh_from_db()
         return registered
 

@@ -22,6 +22,7 @@ CONTRIBUTORS = (
     "oauth_ext.par.metadata.metadata",
     "oauth_ext.token_context.metadata.metadata",
     "oauth_ext.attestation.metadata.metadata",
+    "oauth_ext.mtls.metadata.metadata",
 )
 
 

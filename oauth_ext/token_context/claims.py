@@ -19,6 +19,8 @@ def extensions(request: Any) -> list[str]:
         used.add("pop")
     if getattr(request, "attestation", None) is not None:
         used.add("attestation")
+    if getattr(request, "client_certificate", None) is not None:
+        used.add("mtls")
     code = getattr(request, "code", None)
     if code and request.grant_type == "authorization_code":
         context = GrantContext.objects.filter(grant__code=code).values_list("extensions", flat=True).first()
