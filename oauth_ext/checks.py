@@ -7,9 +7,11 @@ E006 REFRESH_TOKEN_GENERATOR unset: refresh tokens would be JWTs too
 E007 REPLAY_CACHE / JWKS_FETCH.CACHE names no configured cache
 E008 ISSUER differs from DOT's OIDC_ISS_ENDPOINT
 E009 STATUS_LIST.BITS is not 1, 2, 4 or 8, or SIZE is not a positive multiple of 8
+E010 MTLS.TRUSTED_PROXIES holds something that is not an address or network
 W001 replay cache is per-process while DEBUG is off
 W002 oauth_ext.urls is not routed in front of DOT's urls
 W003 DOT's backend class hides repeated credential parameters
+W004 MTLS.CERTIFICATE_HEADER is set but no proxy is trusted to send it
 """
 
 from __future__ import annotations
@@ -97,8 +99,33 @@ def check_configuration(app_configs=None, **kwargs):
             hint="Point OAUTH_EXT['REPLAY_CACHE'] at a shared cache such as Redis.",
             id="oauth_ext.W001",
         ))
+    messages.extend(_check_mtls())
     messages.extend(_check_url_order())
     return messages
+
+
+def _check_mtls():
+    import ipaddress
+
+    conf = app_settings.MTLS
+    if not conf.CERTIFICATE_HEADER:
+        return []
+    proxies = conf.TRUSTED_PROXIES if isinstance(conf.TRUSTED_PROXIES, (list, tuple)) else [conf.TRUSTED_PROXIES]
+    bad = []
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except (TypeError, ValueError):
+            bad.append(proxy)
+    if bad:
+        return [Error(f"OAUTH_EXT['MTLS']['TRUSTED_PROXIES'] holds {bad!r}: not addresses or networks.", id="oauth_ext.E010")]
+    if not proxies:
+        return [Warning(
+            "OAUTH_EXT['MTLS']['CERTIFICATE_HEADER'] is set but no proxy is trusted: every client certificate is ignored.",
+            hint="List the TLS-terminating proxies in OAUTH_EXT['MTLS']['TRUSTED_PROXIES'].",
+            id="oauth_ext.W004",
+        )]
+    return []
 
 
 def _check_url_order():

@@ -124,3 +124,12 @@ def test_a_tls_client_auth_registration_names_exactly_one_identity(make_client):
         make_client("tls_client_auth")
     with pytest.raises(ValidationError):
         make_client("tls_client_auth", profile={"tls_client_auth_san_dns": "a.example.com", "tls_client_auth_san_email": "a@example.com"})
+
+
+def test_system_checks_catch_an_unusable_proxy_list(settings):
+    from oauth_ext.checks import check_configuration
+
+    settings.OAUTH_EXT = {**settings.OAUTH_EXT, "MTLS": {"CERTIFICATE_HEADER": HEADER, "TRUSTED_PROXIES": ["10.0.0.0/8", "proxy"]}}
+    assert "oauth_ext.E010" in {m.id for m in check_configuration()}
+    settings.OAUTH_EXT = {**settings.OAUTH_EXT, "MTLS": {"CERTIFICATE_HEADER": HEADER, "TRUSTED_PROXIES": []}}
+    assert "oauth_ext.W004" in {m.id for m in check_configuration()}
