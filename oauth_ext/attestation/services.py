@@ -172,7 +172,9 @@ def verify_combined(request: Any, attestation: Attestation) -> Any:
     """§5.2, §7.3: the DPoP proof of the request, signed by the instance key."""
     from ..dpop import nonces, proofs
 
-    proof = getattr(request, "dpop", None)  # PAR verifies the proof before authenticating
+    # PAR verifies the proof before authenticating. vars(): an oauthlib request also
+    # answers attribute lookups with body parameters of that name.
+    proof = vars(request).get("dpop")
     if proof is None:
         value = proofs.single_header(request.headers.get("HTTP_DPOP"))
         url = endpoint_of(request)

@@ -17,13 +17,13 @@ class AttestationValidatorMixin:
             return False
         instance = getattr(request, "refresh_token_instance", None)
         bound = AttestationBinding.objects.filter(refresh_token=instance).values_list("jkt", flat=True).first()
-        attestation = getattr(request, "attestation", None)
+        attestation = vars(request).get("attestation")  # set by our method, never a body parameter
         return bound is None or (attestation is not None and attestation.jkt == bound)
 
     def _save_bearer_token(self, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
         """Inside DOT's transaction: the binding commits with the refresh token."""
         result = super()._save_bearer_token(token, request, *args, **kwargs)
-        attestation = getattr(request, "attestation", None)
+        attestation = vars(request).get("attestation")
         if attestation is not None and token.get("refresh_token"):
             checksum = hashlib.sha256(token["refresh_token"].encode("utf-8")).hexdigest()
             instance = get_refresh_token_model().objects.filter(token_checksum=checksum, revoked__isnull=True).first()

@@ -100,7 +100,7 @@ class JWTAssertionMethod(ClientAuthMethod):
         return assertion
 
     def _unverified(self, request: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-        cached = getattr(request, "_oauth_ext_assertion", None)
+        cached = vars(request).get("_oauth_ext_assertion")  # never a body parameter of that name
         if cached:
             return cached
         assertion = self._assertion(request)

@@ -51,7 +51,8 @@ class DPoPValidatorMixin:
         if not super().validate_grant_type(client_id, grant_type, client, request, *args, **kwargs):
             return False
         # Combined-mode attestation verified the proof already while authenticating.
-        request.dpop = getattr(request, "dpop", None)
+        # vars(): an oauthlib request answers other lookups with body parameters.
+        request.dpop = vars(request).get("dpop")
         if app_settings.DPOP.ENABLED and request.dpop is None:
             with raised_to_oauthlib():
                 request.dpop = token_endpoint_proof(request)

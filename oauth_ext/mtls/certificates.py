@@ -63,7 +63,8 @@ def parse(value: str) -> x509.Certificate:
 
 def client_certificate(request: Any) -> x509.Certificate | None:
     """The verified client certificate the proxy forwarded, or None."""
-    cached = getattr(request, "_oauth_ext_client_certificate", _MISSING)
+    # vars(): an oauthlib request answers other attribute lookups with body parameters.
+    cached = vars(request).get("_oauth_ext_client_certificate", _MISSING)
     if cached is not _MISSING:
         return cached
     certificate = None

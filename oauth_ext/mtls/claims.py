@@ -10,7 +10,7 @@ from .certificates import thumbprint
 
 
 def confirmation(request: Any, claims: dict[str, Any]) -> dict[str, Any]:
-    certificate = getattr(request, "client_certificate", None)
+    certificate = vars(request).get("client_certificate")  # never a body parameter of that name
     if certificate is None or not app_settings.MTLS.CERTIFICATE_BOUND_ACCESS_TOKENS:
         return {}
     cnf = claims.get("cnf") if isinstance(claims.get("cnf"), dict) else {}

@@ -26,7 +26,7 @@ class CertificateMethod(ClientAuthMethod):
         client_id = body_param(request, "client_id")
         if client_id is None:
             return False
-        cached = getattr(request, "_oauth_ext_certificate_method", None)
+        cached = vars(request).get("_oauth_ext_certificate_method")
         if cached is None:
             from ..clients.services import get_profile, load_client
 

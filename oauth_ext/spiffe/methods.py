@@ -36,7 +36,6 @@ class SpiffeJWT(JWTAssertionMethod):
         claims = services.verify_jwt_svid(self._assertion(request), now=now)
         if not ids.matches(profile.spiffe_id, claims["sub"]):  # §3.1 (5), §5.1
             raise InvalidClient(reason=f"SPIFFE ID {claims['sub']!r} is not {profile.spiffe_id!r}")
-        request.spiffe_id = claims["sub"]
 
 
 class SpiffeX509(CertificateMethod):
@@ -51,4 +50,3 @@ class SpiffeX509(CertificateMethod):
             raise InvalidClient(reason="client_id is not the certificate's SPIFFE ID")  # §3.2
         if not ids.matches(profile.spiffe_id, spiffe_id):  # (5)
             raise InvalidClient(reason=f"SPIFFE ID {spiffe_id!r} is not {profile.spiffe_id!r}")
-        request.spiffe_id = spiffe_id

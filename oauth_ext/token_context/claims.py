@@ -17,9 +17,9 @@ def extensions(request: Any) -> list[str]:
         used.add("dpop")
     if getattr(request, "pop", None) is not None:
         used.add("pop")
-    if getattr(request, "attestation", None) is not None:
+    if vars(request).get("attestation") is not None:  # vars(): never a body parameter of that name
         used.add("attestation")
-    if getattr(request, "client_certificate", None) is not None:
+    if vars(request).get("client_certificate") is not None:
         used.add("mtls")
     code = getattr(request, "code", None)
     if code and request.grant_type == "authorization_code":

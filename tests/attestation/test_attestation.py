@@ -308,3 +308,14 @@ def test_two_attestation_headers_are_refused(attested, token_request):
     sent = headers(instance)
     sent["HTTP_OAUTH_CLIENT_ATTESTATION"] += "," + sent["HTTP_OAUTH_CLIENT_ATTESTATION"]
     assert token_request(CC, **sent)[1]["error"] == "invalid_client_attestation"
+
+
+@pytest.mark.parametrize("name", ["dpop", "attestation", "client_certificate", "_oauth_ext_client_certificate",
+                                  "_oauth_ext_assertion"])
+def test_body_parameters_named_like_request_state_change_nothing(make_client, token_request, name):
+    """oauthlib answers attribute lookups with body parameters: ours must never read them."""
+    registered = make_client()
+    status, body, _ = token_request(registered.form(grant_type="client_credentials", **{name: "eyJ.x.y"}))
+    assert status == 200, body
+    claims = jwt_claims(body["access_token"])
+    assert "cnf" not in claims and claims["cxt"] == []
