@@ -133,3 +133,18 @@ def test_system_checks_catch_an_unusable_proxy_list(settings):
     assert "oauth_ext.E010" in {m.id for m in check_configuration()}
     settings.OAUTH_EXT = {**settings.OAUTH_EXT, "MTLS": {"CERTIFICATE_HEADER": HEADER, "TRUSTED_PROXIES": []}}
     assert "oauth_ext.W004" in {m.id for m in check_configuration()}
+
+
+def test_an_mtls_client_registers_its_certificate_identity(vendor, token_request, register):
+    from ..spiffe.test_spiffe import workload_statement
+
+    metadata = {"software_statement": workload_statement(vendor, "tls_client_auth"),
+                "tls_client_auth_san_dns": "job.example.com", "tls_client_certificate_bound_access_tokens": True}
+    status, body = register({**metadata, "tls_client_certificate_bound_access_tokens": "yes"})
+    assert (status, body["error"]) == (400, "invalid_client_metadata")
+    status, body = register(metadata)
+    assert status == 201, body
+    assert body["tls_client_auth_san_dns"] == "job.example.com" and body["tls_client_certificate_bound_access_tokens"] is True
+    certificate = issue("job", issuer=issue("CA", ca=True), dns=["job.example.com"]).certificate
+    status, tokens, _ = token_request({**CC, "client_id": body["client_id"]}, **forwarded(certificate))
+    assert status == 200, tokens

@@ -193,3 +193,26 @@ def test_bad_x509_svids_are_refused(workload, mtls, make_client, token_request, 
     }[case]()
     status, body, _ = token_request({**CC, "client_id": registered.client_id}, **forwarded(certificate))
     assert (status, body["error"]) == (401, "invalid_client")
+
+
+def workload_statement(vendor, method: str) -> str:
+    """A statement of software whose instances are workloads (client_credentials, ``method``)."""
+    vendor.publisher.allowed_grant_types, vendor.publisher.allowed_auth_methods = ["client_credentials"], [method]
+    vendor.publisher.require_instance_key = False
+    vendor.publisher.save()
+    return vendor.statement(grant_types=["client_credentials"], token_endpoint_auth_method=method, redirect_uris=None)
+
+
+def test_a_workload_registers_its_spiffe_id_and_then_authenticates_with_its_svid(workload, vendor, token_request, register):
+    metadata = {"software_statement": workload_statement(vendor, "spiffe_jwt"),
+                "spiffe_id": "spiffe://example.org/client/*", "spiffe_bundle_endpoint": "https://example.org/client/bundle.json"}
+    status, body = register({**metadata, "spiffe_id": "https://example.org/client"})
+    assert (status, body["error"]) == (400, "invalid_client_metadata")
+    status, body = register({k: v for k, v in metadata.items() if k != "spiffe_id"})
+    assert (status, body["error"]) == (400, "invalid_client_metadata")
+    status, body = register(metadata)
+    assert status == 201, body
+    assert body["spiffe_id"] == "spiffe://example.org/client/*"
+    assert body["spiffe_bundle_endpoint"] == "https://example.org/client/bundle.json"
+    status, tokens, _ = token_request(svid_form(workload.svid("spiffe://example.org/client/1234"), client_id=body["client_id"]))
+    assert status == 200, tokens
