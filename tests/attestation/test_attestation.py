@@ -319,3 +319,17 @@ def test_body_parameters_named_like_request_state_change_nothing(make_client, to
     assert status == 200, body
     claims = jwt_claims(body["access_token"])
     assert "cnf" not in claims and claims["cxt"] == []
+
+
+@pytest.mark.parametrize(("attestation", "pop"), [
+    ("abc", "abc"), ("a.b.c", "a.b.c"), ("eyJhbGciOiJub25lIn0.e30.", None), (None, "x.y.z"),
+])
+def test_garbage_attestations_and_pops_get_an_oauth_error(attested, token_request, attestation, pop):
+    _, _, instance = attested()
+    sent = headers(instance)
+    if attestation:
+        sent["HTTP_OAUTH_CLIENT_ATTESTATION"] = attestation
+    if pop:
+        sent["HTTP_OAUTH_CLIENT_ATTESTATION_POP"] = pop
+    status, body, _ = token_request(CC, **sent)
+    assert (status, body["error"]) == (401, "invalid_client_attestation")

@@ -148,3 +148,10 @@ def test_an_mtls_client_registers_its_certificate_identity(vendor, token_request
     certificate = issue("job", issuer=issue("CA", ca=True), dns=["job.example.com"]).certificate
     status, tokens, _ = token_request({**CC, "client_id": body["client_id"]}, **forwarded(certificate))
     assert status == 200, tokens
+
+
+@pytest.mark.parametrize("value", ["not-a-certificate", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----", "%ZZ"])
+def test_an_unreadable_forwarded_certificate_is_no_certificate(pki_client, token_request, value):
+    registered, _ = pki_client
+    status, body, _ = token_request({**CC, "client_id": registered.client_id}, **{META: value})
+    assert (status, body["error"]) == (401, "invalid_client")

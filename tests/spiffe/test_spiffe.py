@@ -216,3 +216,13 @@ def test_a_workload_registers_its_spiffe_id_and_then_authenticates_with_its_svid
     assert body["spiffe_bundle_endpoint"] == "https://example.org/client/bundle.json"
     status, tokens, _ = token_request(svid_form(workload.svid("spiffe://example.org/client/1234"), client_id=body["client_id"]))
     assert status == 200, tokens
+
+
+@pytest.mark.parametrize(("assertion", "answer"), [
+    ("abc", (400, "invalid_request")), ("a.b.c", (400, "invalid_request")),
+    ("eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOjF9.AAAA", (401, "invalid_client")),  # sub 1: no trust domain
+])
+def test_garbage_svids_get_an_oauth_error(workload, make_client, token_request, assertion, answer):
+    registered = make_client("spiffe_jwt", profile={"spiffe_id": "spiffe://example.org/a"})
+    status, body, _ = token_request(svid_form(assertion, client_id=registered.client_id))
+    assert (status, body["error"]) == answer
