@@ -138,6 +138,18 @@ OAUTH_EXT = {
         "fields": ["actions", "locations", "instructedAmount", "creditorName", "creditorAccount",
                    "remittanceInformationUnstructured"],
     }}},
+    "CLIENT_AUTH": {
+        "METHODS": [
+            "oauth_ext.client_auth.private_key_jwt.PrivateKeyJWT",
+            "oauth_ext.client_auth.client_secret_jwt.ClientSecretJWT",
+            "oauth_ext.attestation.methods.AttestJWTClientAuth",
+            "oauth_ext.attestation.methods.AttestJWTClientAuthDPoP",
+            "oauth_ext.spiffe.methods.SpiffeJWT",
+            "oauth_ext.spiffe.methods.SpiffeX509",
+            "oauth_ext.mtls.methods.TLSClientAuth",
+            "oauth_ext.mtls.methods.SelfSignedTLSClientAuth",
+        ],
+    },
     "KEYS": {"SIGNING": [os.environ.get("OAUTH_EXT_SIGNING_KEY", str(VAR_DIR / "as-signing-key.private.jwk.json"))]},
     # The demo service is a workload of the example trust domain: it may exchange an
     # access token for a Txn-Token that the internal API (/api/internal/) accepts.
@@ -155,6 +167,8 @@ CELERY_BEAT_SCHEDULE = {
     "reissue-status-lists": {"task": "oauth_ext.status_list.reissue", "schedule": 600.0},
     "prune-client-instances": {"task": "oauth_ext.client_instances.prune", "schedule": 3600.0},
     "refresh-publisher-keys": {"task": "oauth_ext.software_statements.refresh_keys", "schedule": 3600.0},
+    "refresh-attester-keys": {"task": "oauth_ext.attestation.refresh_keys", "schedule": 3600.0},
+    "refresh-spiffe-bundles": {"task": "oauth_ext.spiffe.refresh_bundles", "schedule": 300.0},
     "prune-pushed-requests": {"task": "oauth_ext.par.prune", "schedule": 600.0},
     "expire-consents": {"task": "oauth_ext.consent.expire", "schedule": 600.0},
 }

@@ -11,9 +11,11 @@ E010 TRANSACTION_TOKENS on but DOT's OAUTH2_SERVER_CLASS lacks token exchange, o
      trust domain is malformed
 E011 RESOURCES.KNOWN has an entry that is not an absolute URI with a list of scopes
 E012 AUTHORIZATION_DETAILS.TYPES has a malformed entry
+E013 MTLS.TRUSTED_PROXIES holds something that is not an address or network
 W001 replay cache is per-process while DEBUG is off
 W002 oauth_ext.urls is not routed in front of DOT's urls
 W003 DOT's backend class hides repeated credential parameters
+W004 MTLS.CERTIFICATE_HEADER is set but no proxy is trusted to send it
 """
 
 from __future__ import annotations
@@ -103,6 +105,7 @@ def check_configuration(app_configs=None, **kwargs):
             id="oauth_ext.W001",
         ))
     messages.extend(_check_transaction_tokens(oauth2_settings))
+    messages.extend(_check_mtls())
     messages.extend(_check_url_order())
     messages.extend(consent_checks.check())
     return messages
@@ -131,6 +134,30 @@ def _check_transaction_tokens(oauth2_settings):
                 id="oauth_ext.E010",
             ))
     return messages
+
+
+def _check_mtls():
+    import ipaddress
+
+    conf = app_settings.MTLS
+    if not conf.CERTIFICATE_HEADER:
+        return []
+    proxies = conf.TRUSTED_PROXIES if isinstance(conf.TRUSTED_PROXIES, (list, tuple)) else [conf.TRUSTED_PROXIES]
+    bad = []
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except (TypeError, ValueError):
+            bad.append(proxy)
+    if bad:
+        return [Error(f"OAUTH_EXT['MTLS']['TRUSTED_PROXIES'] holds {bad!r}: not addresses or networks.", id="oauth_ext.E013")]
+    if not proxies:
+        return [Warning(
+            "OAUTH_EXT['MTLS']['CERTIFICATE_HEADER'] is set but no proxy is trusted: every client certificate is ignored.",
+            hint="List the TLS-terminating proxies in OAUTH_EXT['MTLS']['TRUSTED_PROXIES'].",
+            id="oauth_ext.W004",
+        )]
+    return []
 
 
 def _check_url_order():

@@ -166,6 +166,56 @@ DEFAULTS: dict[str, Any] = {
         "THROTTLE_RATE": "60/min",
         "MAX_BODY_BYTES": 65536,
     },
+    "ATTESTATION": {
+        # draft-ietf-oauth-attestation-based-client-auth-11: client instances attested
+        # by an Attester (see the admin) authenticate with OAuth-Client-Attestation plus
+        # a PoP JWT, or plus a DPoP proof of the same key (combined mode). Offered once
+        # its methods are in CLIENT_AUTH.METHODS.
+        # Algorithms accepted for attestations (attesters sign; MACs are not accepted).
+        "SIGNING_ALGORITHMS": ["ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "RS256", "EdDSA"],
+        # Algorithms accepted for PoP JWTs (asymmetric only, -11 §5.1).
+        "POP_SIGNING_ALGORITHMS": ["ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "RS256", "EdDSA"],
+        # Oldest attestation iat accepted, seconds (None: exp alone decides); older ones
+        # are answered with use_fresh_attestation (§7.4).
+        "MAX_AGE": None,
+        # How old a PoP's iat may be, and how far in the future, seconds (§7.2 (6)).
+        "POP_MAX_AGE": 300,
+        "CLOCK_SKEW": 30,
+        # Require a server challenge in every PoP JWT (§6); the challenge endpoint is
+        # served either way.
+        "REQUIRE_CHALLENGE": False,
+        # A challenge is accepted for this many seconds after it was issued, by any
+        # process (it is a keyed MAC over its issue time), and only once while
+        # CHALLENGE_SINGLE_USE is on (Redis SET NX).
+        "CHALLENGE_LIFETIME": 300,
+        "CHALLENGE_SINGLE_USE": True,
+        # Secret for challenges; None derives one from SECRET_KEY.
+        "CHALLENGE_SECRET": None,
+        "MAX_BYTES": 8192,
+        "THROTTLE_RATE": "600/min",
+    },
+    "SPIFFE": {
+        # draft-ietf-oauth-spiffe-client-auth-02: JWT-SVIDs (spiffe_jwt) and X.509-SVIDs
+        # (spiffe_x509) of the trust domains configured in the admin.
+        # Longest exp - iat accepted for a JWT-SVID, seconds.
+        "JWT_SVID_MAX_LIFETIME": 3600,
+        "CLOCK_SKEW": 30,
+        # On an unknown kid, refetch a trust domain's bundle at most once per this many seconds.
+        "REFETCH_INTERVAL": 30,
+    },
+    "MTLS": {
+        # RFC 8705 behind a TLS-terminating proxy: the proxy verifies the client
+        # certificate and forwards it in this request header (URL-encoded PEM, as
+        # nginx's $ssl_client_escaped_cert, or PEM, or base64 DER). None: no mTLS.
+        "CERTIFICATE_HEADER": None,
+        # Addresses or networks (CIDR) of the proxies allowed to set that header; the
+        # header from anywhere else is ignored.
+        "TRUSTED_PROXIES": [],
+        # Bind access tokens to the certificate (cnf x5t#S256) whenever one is presented.
+        "CERTIFICATE_BOUND_ACCESS_TOKENS": True,
+        # RFC 8705 §5 mtls_endpoint_aliases published in the metadata, if set: {"token_endpoint": url, ...}.
+        "ENDPOINT_ALIASES": None,
+    },
     "ACCESS_TOKENS": {
         # "jwt" (RFC 9068), signed with the first KEYS.SIGNING key.
         "FORMAT": "jwt",
@@ -189,7 +239,10 @@ DEFAULTS: dict[str, Any] = {
         "MAX_LIFETIME": 900,
         # How a requesting workload must have authenticated (the draft requires
         # mutual authentication: JWT client auth, SPIFFE or mTLS, never a shared secret).
-        "CLIENT_AUTH_METHODS": ["private_key_jwt", "client_secret_jwt"],
+        "CLIENT_AUTH_METHODS": [
+            "private_key_jwt", "client_secret_jwt", "spiffe_jwt", "spiffe_x509",
+            "tls_client_auth", "self_signed_tls_client_auth",
+        ],
         # Upper bound on request_context / request_details, bytes each.
         "MAX_CONTEXT_BYTES": 4096,
     },

@@ -9,6 +9,7 @@ DOT's at the same paths (system check ``oauth_ext.W002`` verifies the order).
 
 from django.urls import path, re_path
 
+from .attestation.views import ChallengeView
 from .client_auth.views import IntrospectTokenView
 from .client_instances.views import DeviceListView, DeviceRevokeView
 from .consent.views import ConsentListView, ConsentWithdrawView
@@ -30,6 +31,7 @@ urlpatterns = [
     path("authorize/", AuthorizationView.as_view(), name="authorize"),
     path("par/", PushedAuthorizationRequestView.as_view(), name="par"),
     path("token/", TokenView.as_view(), name="token"),
+    path("challenge/", ChallengeView.as_view(), name="attestation-challenge"),
     path("introspect/", IntrospectTokenView.as_view(), name="introspect"),
     path("jwks/", JWKSView.as_view(), name="jwks"),
     path("registration/", RegistrationView.as_view(), name="registration"),

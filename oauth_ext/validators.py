@@ -7,11 +7,13 @@ can mix the same mixins into it instead.
 
 from oauth2_provider.oauth2_validators import OAuth2Validator as DOTValidator
 
+from .attestation.validators import AttestationValidatorMixin
 from .client_auth.validators import ClientAuthValidatorMixin
 from .client_instances.validators import ClientInstanceValidatorMixin
 from .consent.validators import ConsentValidatorMixin
 from .dpop.validators import DPoPValidatorMixin
 from .key_binding.validators import KeyBindingValidatorMixin
+from .mtls.validators import MTLSValidatorMixin
 from .pop.validators import PoPValidatorMixin
 from .status_list.validators import StatusListValidatorMixin
 from .token_context.validators import TokenContextValidatorMixin
@@ -20,14 +22,17 @@ from .token_context.validators import TokenContextValidatorMixin
 class OAuth2Validator(
     ClientAuthValidatorMixin,
     ClientInstanceValidatorMixin,
+    AttestationValidatorMixin,
     StatusListValidatorMixin,
     TokenContextValidatorMixin,
     KeyBindingValidatorMixin,
     ConsentValidatorMixin,
     PoPValidatorMixin,
+    MTLSValidatorMixin,
     DPoPValidatorMixin,
     DOTValidator,
 ):
-    """Order matters where features meet: DPoP verifies the proof first; PoP, which
-    uses that proof to check possession of ``req_cnf``, runs on its result; a ``tmb``
-    key (deferred key binding) is decided after both and sets the token type last."""
+    """Order matters where features meet: DPoP verifies the proof first; mTLS reads the
+    forwarded certificate; PoP, which uses the proof to check possession of ``req_cnf``,
+    runs on its result; a ``tmb`` key (deferred key binding) is decided after them all
+    and sets the token type last."""

@@ -90,6 +90,7 @@ def make_client(db):
         signing_alg: str = "",
         jwks_uri: str = "",
         hash_client_secret: bool = True,
+        profile: dict[str, Any] | None = None,
     ) -> RegisteredClient:
         secret = uuid.uuid4().hex + uuid.uuid4().hex
         app = Application.objects.create(
@@ -106,9 +107,9 @@ def make_client(db):
         if method == "private_key_jwt":
             registered.private_jwk = jose.private_key_to_jwk(jose.generate_private_key(alg), alg=alg)
             jwks = None if jwks_uri else {"keys": [jose.public_jwk(registered.private_jwk)]}
-            set_client_keys(app, method=method, jwks=jwks, jwks_uri=jwks_uri, signing_alg=signing_alg)
+            set_client_keys(app, method=method, jwks=jwks, jwks_uri=jwks_uri, signing_alg=signing_alg, **(profile or {}))
         elif method is not None:
-            set_client_keys(app, method=method, signing_alg=signing_alg)
+            set_client_keys(app, method=method, signing_alg=signing_alg, **(profile or {}))
         app.refresh_from_db()
         return registered
 
@@ -257,3 +258,38 @@ def mail_app(settings, vendor):
     vendor.publisher.scope_ceiling = ["mail", "mail.send", "contacts", "calendar", "read"]
     vendor.publisher.save()
     return vendor
+
+
+@dataclass
+class TrustedAttester:
+    """An attester IT trusts: its signing key and its ``Attester`` row."""
+
+    private_jwk: dict[str, Any]
+    model: Any
+
+    def attestation(self, client_id: str, instance_jwk: dict[str, Any], *, key: Any = None, alg: str | None = None,
+                    headers: dict[str, Any] | None = None, **claims: Any) -> str:
+        """A signed attestation of ``client_id`` naming ``instance_jwk``; ``claims``
+        override the valid defaults (None drops one)."""
+        now = int(time.time())
+        body = {"sub": client_id, "iat": now, "exp": now + 3600, "cnf": {"jwk": instance_jwk}, **claims}
+        head = {"typ": "oauth-client-attestation+jwt", "kid": self.private_jwk["kid"], **(headers or {})}
+        return jwt.api_jws.encode(json.dumps({k: v for k, v in body.items() if v is not None}).encode(),
+                                  key if key is not None else jose.load_private_jwk(self.private_jwk),
+                                  algorithm=alg or "ES256", headers={k: v for k, v in head.items() if v is not None})
+
+
+@pytest.fixture
+def make_attester(db):
+    """Factory: an enabled attester trusted for ``client_ids`` / ``software_ids``."""
+    from oauth_ext.attestation.models import Attester
+
+    def make(*, client_ids: list[str] = (), software_ids: list[str] = (), jwks_uri: str = "") -> TrustedAttester:
+        private = jose.private_key_to_jwk(jose.generate_private_key("ES256"))
+        model = Attester.objects.create(
+            name=f"attester-{uuid.uuid4().hex[:8]}", jwks=None if jwks_uri else {"keys": [jose.public_jwk(private)]},
+            jwks_uri=jwks_uri, client_ids=list(client_ids), software_ids=list(software_ids),
+        )
+        return TrustedAttester(private, model)
+
+    return make

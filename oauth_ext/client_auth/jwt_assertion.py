@@ -18,6 +18,8 @@ from ..core.issuer import endpoint_url
 from .registry import ClientAuthMethod, body_param
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+# draft-ietf-oauth-spiffe-client-auth-02 §3.1: a JWT-SVID, read by oauth_ext.spiffe.
+SPIFFE_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-spiffe"
 # rfc7523bis §4: accept untyped and the explicit type; refuse other explicit types
 # (a DPoP proof or an attestation is never a client assertion).
 ACCEPTED_TYPES = {None, "JWT", "jwt", "client-authentication+jwt", "application/client-authentication+jwt"}
@@ -76,21 +78,29 @@ class JWTAssertionMethod(ClientAuthMethod):
     """Common flow; subclasses supply the verification key and algorithms."""
 
     credential = "client_assertion"
+    #: The client_assertion_type this method reads; the jwt-bearer methods also
+    #: answer (with invalid_request) for types no method reads.
+    assertion_type = ASSERTION_TYPE
 
     def presented(self, request: Any) -> bool:
-        return body_param(request, "client_assertion") is not None or body_param(request, "client_assertion_type") is not None
+        assertion_type = body_param(request, "client_assertion_type")
+        if body_param(request, "client_assertion") is None and assertion_type is None:
+            return False
+        return assertion_type == self.assertion_type or (
+            self.assertion_type == ASSERTION_TYPE and assertion_type != SPIFFE_ASSERTION_TYPE
+        )
 
     def _assertion(self, request: Any) -> str:
         assertion_type = body_param(request, "client_assertion_type")
         assertion = body_param(request, "client_assertion")
-        if assertion_type != ASSERTION_TYPE:
-            raise InvalidRequest("client_assertion_type must be " + ASSERTION_TYPE, reason=f"client_assertion_type {assertion_type!r}")
+        if assertion_type != self.assertion_type:
+            raise InvalidRequest("client_assertion_type must be " + self.assertion_type, reason=f"client_assertion_type {assertion_type!r}")
         if not assertion:
             raise InvalidRequest("client_assertion is missing")
         return assertion
 
     def _unverified(self, request: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-        cached = getattr(request, "_oauth_ext_assertion", None)
+        cached = vars(request).get("_oauth_ext_assertion")  # never a body parameter of that name
         if cached:
             return cached
         assertion = self._assertion(request)

@@ -45,6 +45,24 @@ class ClientProfile(models.Model):
         default=False,
         help_text=_("RFC 9449 §5.2: token requests without a DPoP proof are refused."),
     )
+    spiffe_id = models.CharField(
+        _("SPIFFE ID"), max_length=2048, blank=True, db_index=True,
+        help_text=_("draft-ietf-oauth-spiffe-client-auth-02 §5.1: the workload's SPIFFE ID; a trailing /* matches a path prefix."),
+    )
+    spiffe_bundle_endpoint = models.URLField(
+        _("SPIFFE bundle endpoint"), max_length=2000, blank=True,
+        help_text=_("Recorded client metadata; keys come from the configured trust domain only."),
+    )
+    tls_client_auth_subject_dn = models.CharField(_("TLS client subject DN"), max_length=1000, blank=True,
+                                                  help_text=_("RFC 8705 §2.1.2, RFC 4514 form."))
+    tls_client_auth_san_dns = models.CharField(_("TLS client SAN dNSName"), max_length=255, blank=True)
+    tls_client_auth_san_uri = models.CharField(_("TLS client SAN URI"), max_length=2000, blank=True)
+    tls_client_auth_san_ip = models.GenericIPAddressField(_("TLS client SAN IP"), null=True, blank=True)
+    tls_client_auth_san_email = models.CharField(_("TLS client SAN rfc822Name"), max_length=320, blank=True)
+    tls_client_certificate_bound_access_tokens = models.BooleanField(
+        _("certificate-bound access tokens"), default=False,
+        help_text=_("RFC 8705 §3.4: token requests without a client certificate are refused."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -76,8 +94,26 @@ class ClientProfile(models.Model):
             errors["token_endpoint_auth_method"] = _(
                 "client_secret_jwt needs the secret in clear: turn off hash_client_secret on the application."
             )
+        self._clean_workload_methods(method, errors)
         alg = self.token_endpoint_auth_signing_alg
         if alg and (alg == "none" or alg not in jose.ASYMMETRIC_ALGORITHMS | jose.HMAC_ALGORITHMS):
             errors["token_endpoint_auth_signing_alg"] = _("Unsupported algorithm.")
         if errors:
             raise ValidationError(errors)
+
+    TLS_CLIENT_AUTH_FIELDS = ("tls_client_auth_subject_dn", "tls_client_auth_san_dns", "tls_client_auth_san_uri",
+                              "tls_client_auth_san_ip", "tls_client_auth_san_email")
+
+    def _clean_workload_methods(self, method: str, errors: dict[str, str]) -> None:
+        """SPIFFE and RFC 8705 methods need the metadata that names the client's identity."""
+        from ..spiffe import ids
+
+        if self.spiffe_id and not ids.valid_pattern(self.spiffe_id):
+            errors["spiffe_id"] = _("Not a SPIFFE ID, or one ending in /*.")
+        if method in ("spiffe_jwt", "spiffe_x509") and not self.spiffe_id:
+            errors["spiffe_id"] = _("%(m)s needs spiffe_id.") % {"m": method}
+        given = [f for f in self.TLS_CLIENT_AUTH_FIELDS if getattr(self, f)]
+        if method == "tls_client_auth" and len(given) != 1:
+            errors["tls_client_auth_subject_dn"] = _("tls_client_auth needs exactly one subject DN or SAN (RFC 8705 §2.1.2).")
+        if method == "self_signed_tls_client_auth" and not (self.jwks or self.jwks_uri):
+            errors["jwks"] = _("self_signed_tls_client_auth needs jwks or jwks_uri holding the certificate (x5c).")

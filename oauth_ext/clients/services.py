@@ -37,13 +37,17 @@ def set_client_keys(
     jwks: dict[str, Any] | None = None,
     jwks_uri: str = "",
     signing_alg: str = "",
+    **metadata: Any,
 ) -> ClientProfile:
-    """Create or update the client's profile after full validation."""
+    """Create or update the client's profile after full validation; ``metadata`` sets
+    further profile fields (``spiffe_id``, ``tls_client_auth_san_dns`` ...)."""
     profile = get_profile(application) or ClientProfile(application=application)
     profile.token_endpoint_auth_method = method
     profile.jwks = jwks
     profile.jwks_uri = jwks_uri
     profile.token_endpoint_auth_signing_alg = signing_alg
+    for name, value in metadata.items():
+        setattr(profile, name, value)
     profile.full_clean()
     profile.save()
     return profile

@@ -39,6 +39,16 @@ def refresh(url: str) -> list[dict[str, Any]]:
     return keys
 
 
+def all_keys(*, jwks: dict[str, Any] | None, jwks_uri: str) -> list[dict[str, Any]]:
+    """Every key of an inline set or of the (cached) set at ``jwks_uri``."""
+    if jwks:
+        return jwks["keys"]
+    if not jwks_uri:
+        raise KeysUnavailable("neither jwks nor jwks_uri")
+    keys = caches[app_settings.JWKS_FETCH.CACHE].get(_cache_key(jwks_uri))
+    return keys if keys is not None else refresh(jwks_uri)
+
+
 def select(*, jwks: dict[str, Any] | None, jwks_uri: str, kid: str | None, alg: str) -> dict[str, Any]:
     """The public JWK for ``kid``/``alg`` from an inline set or the one at ``jwks_uri``."""
     if jwks:

@@ -24,6 +24,8 @@ CONTRIBUTORS = (
     "oauth_ext.transaction_tokens.metadata.metadata",
     "oauth_ext.rar.metadata.metadata",
     "oauth_ext.consent.metadata.metadata",
+    "oauth_ext.attestation.metadata.metadata",
+    "oauth_ext.mtls.metadata.metadata",
 )
 
 

@@ -50,8 +50,10 @@ class DPoPValidatorMixin:
     def validate_grant_type(self, client_id: str, grant_type: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
         if not super().validate_grant_type(client_id, grant_type, client, request, *args, **kwargs):
             return False
-        request.dpop = None
-        if app_settings.DPOP.ENABLED:
+        # Combined-mode attestation verified the proof already while authenticating.
+        # vars(): an oauthlib request answers other lookups with body parameters.
+        request.dpop = vars(request).get("dpop")
+        if app_settings.DPOP.ENABLED and request.dpop is None:
             with raised_to_oauthlib():
                 request.dpop = token_endpoint_proof(request)
         return True

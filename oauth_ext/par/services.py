@@ -32,13 +32,16 @@ def _hash(reference: str) -> str:
     return hashlib.sha256(reference.encode("utf-8")).hexdigest()
 
 
-def authenticate(django_request: Any) -> Any:
-    """The client, authenticated exactly as at the token endpoint (RFC 9126 §2)."""
+def authenticate(django_request: Any, *, dpop: proofs.Proof | None = None) -> Any:
+    """The client, authenticated exactly as at the token endpoint (RFC 9126 §2).
+    ``dpop`` is the request's proof, verified already (and so used up): an
+    attestation in combined mode is proven by it."""
     core = get_oauthlib_core()
     request = OAuthlibRequest(
         django_request.build_absolute_uri(), django_request.method,
         urlencode(core.extract_body(django_request)), core.extract_headers(django_request),
     )
+    request.dpop = dpop
     validator = core.server.request_validator
     try:
         if validator.client_authentication_required(request):
@@ -67,6 +70,7 @@ def push(django_request: Any) -> tuple[str, int]:
     if parameters.get("code_challenge_method") != "S256" or not parameters.get("code_challenge"):
         raise InvalidRequest("PKCE with S256 is required")
     header = django_request.headers.get("DPoP")
+    proof = None
     if header is not None:
         # RFC 9449 §10.1: a DPoP proof at PAR binds the code as dpop_jkt would.
         proof = proofs.verify(proofs.single_header(header) or "", method="POST", url=endpoint_url("oauth_ext:par"))
@@ -76,7 +80,7 @@ def push(django_request: Any) -> tuple[str, int]:
         client = dynamic.register(parameters, dpop_jkt=parameters.get("dpop_jkt") if header is not None else None)
         parameters.pop("client_registration", None)
     else:
-        client = authenticate(django_request)
+        client = authenticate(django_request, dpop=proof)
         if parameters.get("client_id", client.client_id) != client.client_id:
             raise InvalidRequest("client_id does not match the authenticated client")
     parameters["client_id"] = client.client_id

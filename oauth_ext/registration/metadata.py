@@ -18,7 +18,12 @@ from .errors import InvalidClientMetadata, InvalidRedirectURI
 # RFC 7591 grant types this server maps onto DOT's one grant type per Application.
 DOT_GRANTS = {"authorization_code": "authorization-code", "client_credentials": "client-credentials"}
 PRIVATE_USE_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+$")  # RFC 8252 §7.1: reverse domain
-STRING_FIELDS = ("client_name", "software_id", "software_version", "client_uri", "logo_uri", "tos_uri", "policy_uri",
+# Client metadata kept on the profile for the workload methods: SPIFFE -02 §5.1 and
+# RFC 8705 §2.1.2, §3.4. Strings, except the boolean.
+PROFILE_FIELDS = ("spiffe_id", "spiffe_bundle_endpoint", "tls_client_auth_subject_dn", "tls_client_auth_san_dns",
+                  "tls_client_auth_san_uri", "tls_client_auth_san_ip", "tls_client_auth_san_email")
+PROFILE_FLAGS = ("tls_client_certificate_bound_access_tokens",)
+STRING_FIELDS = PROFILE_FIELDS + ("client_name", "software_id", "software_version", "client_uri", "logo_uri", "tos_uri", "policy_uri",
                  "device_label", "platform", "jwks_uri", "token_endpoint_auth_method", "token_endpoint_auth_signing_alg", "scope")
 
 
@@ -34,6 +39,8 @@ class ClientMetadata:
     jwks_uri: str = ""
     token_endpoint_auth_signing_alg: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    #: PROFILE_FIELDS and PROFILE_FLAGS that were given.
+    profile: dict[str, Any] = field(default_factory=dict)
 
     @property
     def dot_grant_type(self) -> str:
@@ -42,6 +49,7 @@ class ClientMetadata:
     def as_response(self) -> dict[str, Any]:
         data = {
             **self.extra,
+            **self.profile,
             "redirect_uris": self.redirect_uris,
             "grant_types": self.grant_types,
             "token_endpoint_auth_method": self.token_endpoint_auth_method,
@@ -145,7 +153,11 @@ def validate(data: Any, publisher: SoftwarePublisher | None, *, key_proven: bool
     alg = data.get("token_endpoint_auth_signing_alg", "")
     if alg and (alg == "none" or alg not in jose.ASYMMETRIC_ALGORITHMS | jose.HMAC_ALGORITHMS):
         raise InvalidClientMetadata("unsupported token_endpoint_auth_signing_alg")
+    for name in PROFILE_FLAGS:
+        if name in data and not isinstance(data[name], bool):
+            raise InvalidClientMetadata(f"{name} must be a boolean")
+    profile = {k: data[k] for k in PROFILE_FIELDS + PROFILE_FLAGS if k in data}
     extra = {k: data[k] for k in ("client_name", "client_uri", "logo_uri", "tos_uri", "policy_uri", "software_id",
                                   "software_version", "device_label", "platform") if k in data}
     return ClientMetadata(redirect_uris=redirect_uris, grant_types=grant_types, token_endpoint_auth_method=method,
-                          scope=scope, jwks=jwks, jwks_uri=jwks_uri, token_endpoint_auth_signing_alg=alg, extra=extra)
+                          scope=scope, jwks=jwks, jwks_uri=jwks_uri, token_endpoint_auth_signing_alg=alg, extra=extra, profile=profile)

@@ -87,6 +87,8 @@ def _apply(application: Any, instance: ClientInstance, meta: client_metadata.Cli
     profile.token_endpoint_auth_method = meta.token_endpoint_auth_method
     profile.jwks, profile.jwks_uri = meta.jwks, meta.jwks_uri
     profile.token_endpoint_auth_signing_alg = meta.token_endpoint_auth_signing_alg
+    for name in client_metadata.PROFILE_FIELDS + client_metadata.PROFILE_FLAGS:  # a replacement resets what it omits
+        setattr(profile, name, meta.profile.get(name, ClientProfile._meta.get_field(name).get_default()))
     profile.full_clean(exclude=["application"])
     profile.save()
     instance.application = application
@@ -151,6 +153,8 @@ def current(instance: ClientInstance) -> Registration:
         jwks=profile.jwks, jwks_uri=profile.jwks_uri, token_endpoint_auth_signing_alg=profile.token_endpoint_auth_signing_alg,
         extra={k: getattr(instance, k) for k in ("client_name", "software_id", "software_version", "device_label", "platform")
                if getattr(instance, k)},
+        profile={k: getattr(profile, k) for k in client_metadata.PROFILE_FIELDS + client_metadata.PROFILE_FLAGS
+                 if getattr(profile, k)},
     )
     return _of(instance, meta)
 

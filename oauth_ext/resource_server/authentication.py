@@ -9,6 +9,7 @@ from ..conf import app_settings
 from ..core import jose
 from ..core.errors import InvalidRequest, InvalidToken, OAuthError
 from ..dpop.resource import verify_resource_proof
+from ..mtls.resource import verify_certificate_binding
 from ..pop.signed_requests import verify_signed_request
 from ..tokens.validation import TokenInfo, validate_access_token
 
@@ -38,8 +39,10 @@ def with_challenge(exc: OAuthError, scheme: str) -> OAuthError:
 
 
 def bound(info: TokenInfo) -> bool:
+    """Bound to a key the client proves per request; a certificate binding alone (RFC
+    8705) keeps the Bearer scheme and is checked against the TLS client certificate."""
     cnf = info.claims.get("cnf")
-    return isinstance(cnf, dict) and bool(cnf)
+    return isinstance(cnf, dict) and bool(set(cnf) - {"x5t#S256"})
 
 
 def authenticate(request: HttpRequest) -> tuple[str, TokenInfo] | None:
@@ -57,6 +60,7 @@ def authenticate(request: HttpRequest) -> tuple[str, TokenInfo] | None:
         if scheme == "PoP":
             return scheme, verify_signed_request(request, credential)
         info = validate_access_token(credential)
+        verify_certificate_binding(request, info.claims)
         if scheme == "DPoP":
             verify_resource_proof(request, credential, info)
         elif bound(info):  # RFC 9449 §7.2: a bound token is never a bearer token

@@ -17,6 +17,10 @@ def extensions(request: Any) -> list[str]:
         used.add("dpop")
     if getattr(request, "pop", None) is not None:
         used.add("pop")
+    if vars(request).get("attestation") is not None:  # vars(): never a body parameter of that name
+        used.add("attestation")
+    if vars(request).get("client_certificate") is not None:
+        used.add("mtls")
     code = getattr(request, "code", None)
     if code and request.grant_type == "authorization_code":
         context = GrantContext.objects.filter(grant__code=code).values_list("extensions", flat=True).first()

@@ -25,6 +25,7 @@ REGISTERED = ("iss", "sub", "aud", "exp", "iat", "jti", "client_id")
 FEATURE_PROVIDERS = (
     "oauth_ext.dpop.claims.confirmation",
     "oauth_ext.pop.claims.confirmation",
+    "oauth_ext.mtls.claims.confirmation",
     "oauth_ext.status_list.claims.status",
     "oauth_ext.token_context.claims.client_extension_claims",
     "oauth_ext.rar.claims.authorization_details",
