@@ -1,5 +1,6 @@
 """Admin registrations of every feature package."""
 
+from .audit import admin as audit_admin  # noqa: F401
 from .client_instances import admin as client_instances_admin  # noqa: F401
 from .clients import admin as clients_admin  # noqa: F401
 from .software_statements import admin as software_statements_admin  # noqa: F401

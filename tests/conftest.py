@@ -215,3 +215,37 @@ def register(client):
         return response.status_code, (json.loads(response.content) if response.content else {})
 
     return post
+
+
+class Device:
+    """One installation of the vendor's app: its key, registered with a statement."""
+
+    def __init__(self, register, vendor, label: str):
+        self.key = jose.private_key_to_jwk(jose.generate_private_key("ES256"))
+        status, self.registration = register({"software_statement": vendor.statement(), "device_label": label,
+                                              "jwks": {"keys": [jose.public_jwk(self.key)]}})
+        assert status == 201, self.registration
+        self.client_id = self.registration["client_id"]
+        self.signer = AssertionSigner(self.key, client_id=self.client_id, audience=ISSUER)
+
+    def auth(self) -> dict[str, str]:
+        return {"client_assertion_type": ASSERTION_TYPE, "client_assertion": self.signer.assertion()}
+
+
+@pytest.fixture
+def enroll(vendor, register, authorize, token_request):
+    """Factory: devices of ``user`` registered with the vendor's statement, each
+    authorized by the user and holding tokens (``device.tokens``)."""
+
+    def make(user: Any, *labels: str) -> dict[str, Device]:
+        devices = {}
+        for label in labels:
+            device = Device(register, vendor, label)
+            exchange = authorize(device, user, redirect_uri="http://127.0.0.1/callback")
+            del exchange["client_id"]
+            status, device.tokens, _ = token_request({**exchange, **device.auth()})
+            assert status == 200, device.tokens
+            devices[label] = device
+        return devices
+
+    return make
