@@ -249,3 +249,19 @@ def enroll(vendor, register, authorize, token_request):
         return devices
 
     return make
+
+
+@pytest.fixture
+def make_staff(django_user_model):
+    """Factory: a staff user (password ``pw``) holding exactly ``perms``
+    (``"oauth_ext.change_clientinstance"``, ...)."""
+    from django.contrib.auth.models import Permission
+
+    def make(username: str, *perms: str):
+        user = django_user_model.objects.create_user(username, password="pw", is_staff=True)
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        return user
+
+    return make
