@@ -93,7 +93,7 @@ class ClientInstanceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     @admin.display(description="state", ordering="revoked_at")
     def state(self, obj):
         if obj.revoked_at:
-            return format_html('<span class="oauth-ext-revoked">revoked {}</span>', obj.revoked_at.strftime("%Y-%m-%d %H:%M"))
+            return format_html('<span class="oauth-ext-revoked" title="{}">revoked</span>', obj.revoked_at.isoformat(timespec="seconds"))
         return format_html('<span class="oauth-ext-active">{}</span>', "active")
 
     @admin.display(description="tokens outstanding")

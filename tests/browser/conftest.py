@@ -41,7 +41,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, request, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 900})
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1600, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
