@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
 
 from example_project.demo.views import MeView, ping
 
@@ -10,4 +11,5 @@ urlpatterns = [
     path("o/", include("oauth2_provider.urls")),
     path("api/me/", MeView.as_view(), name="api-me"),
     path("api/ping/", ping, name="api-ping"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
