@@ -50,9 +50,9 @@ def verify_statement(statement: Any, *, now: float | None = None) -> tuple[Softw
         raise InvalidSoftwareStatement(reason=str(exc)) from exc
     skew = app_settings.CLIENT_AUTH.CLOCK_SKEW
     exp, iat = claims.get("exp"), claims.get("iat")
-    if exp is not None and (not isinstance(exp, (int, float)) or exp <= now - skew):
+    if exp is not None and (not jose.is_numeric_date(exp) or exp <= now - skew):
         raise InvalidSoftwareStatement(reason="expired")
-    if iat is not None and (not isinstance(iat, (int, float)) or iat > now + skew):
+    if iat is not None and (not jose.is_numeric_date(iat) or iat > now + skew):
         raise InvalidSoftwareStatement(reason="issued in the future")
     software_id = claims.get("software_id")
     if publisher.software_ids and software_id not in publisher.software_ids:
