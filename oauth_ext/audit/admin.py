@@ -52,7 +52,7 @@ class AuditedAdminMixin:
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ("created_at", "actor_repr", "action", "target_repr", "summary")
-    list_filter = ("action", "target_type")
+    list_filter = ("action", ("target_type", admin.RelatedOnlyFieldListFilter))
     search_fields = ("actor_repr", "action", "target_repr", "target_id")
     date_hierarchy = "created_at"
     fields = ("created_at", "actor_repr", "action", "target_type", "target_id", "target_repr", "before_json", "after_json")

@@ -75,6 +75,10 @@ class ClientInstanceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # instances come from registration
 
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return shown if self.has_change_permission(request) else [f for f in shown if f != "revoke_link"]
+
     @admin.display(description="device", ordering="device_label")
     def device(self, obj):
         return obj.device_label or obj.client_name or obj.application.client_id
@@ -122,6 +126,7 @@ class ClientInstanceAdmin(AuditedAdminMixin, admin.ModelAdmin):
         if user is not None:
             extra_context["title"] = f"Devices of {user.get_username()}"
         extra_context["revoke_release_url"] = reverse("admin:oauth_ext_clientinstance_revoke_release")
+        extra_context["can_revoke"] = self.has_change_permission(request)
         return super().changelist_view(request, extra_context)
 
     # Revocation: one device, a selection, a release. All confirm first.

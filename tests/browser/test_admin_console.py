@@ -149,3 +149,20 @@ def test_a_non_staff_user_gets_nothing(page, log_in, snap, django_user_model, li
                 "/admin/oauth_ext/auditentry/"):
         page.goto(url)
         expect(page).to_have_url(re.compile(r"/admin/login/"))
+
+
+def test_status_lists_show_what_is_served(page, log_in, snap, enroll, make_staff, django_user_model):
+    alice = django_user_model.objects.create_user("alice", password="pw")
+    enroll(alice, "laptop", "phone")
+    make_staff("ops", "oauth_ext.view_statuslist", "oauth_ext.change_statuslist")
+
+    log_in("ops")
+    page.get_by_role("link", name="Status lists").first.click()
+    row = page.locator("#result_list tbody tr").first
+    expect(row).to_contain_text("2")  # tokens with an entry
+    page.locator("#result_list tbody input[type=checkbox]").first.check()
+    page.select_option("select[name=action]", "rebuild_now")
+    page.get_by_role("button", name="Go").click()
+    expect(page.locator(".messagelist")).to_contain_text("1 status list(s) rebuilt.")
+    expect(row).not_to_contain_text("never")  # last rebuild and served exp are set
+    snap("12-status-lists")
