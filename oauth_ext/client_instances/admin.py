@@ -75,6 +75,16 @@ class ClientInstanceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # instances come from registration
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # deleting the row would leave its client_id working: revoke instead
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        instance = self.get_object(request, object_id)
+        if instance is not None and instance.revoked_at is None and self.has_change_permission(request, instance):
+            extra_context = {**(extra_context or {}),
+                             "revoke_url": reverse("admin:oauth_ext_clientinstance_revoke", args=[instance.pk])}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_list_display(self, request):
         shown = super().get_list_display(request)
         return shown if self.has_change_permission(request) else [f for f in shown if f != "revoke_link"]

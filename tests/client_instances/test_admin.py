@@ -100,3 +100,14 @@ def test_the_list_shows_what_admins_need(client, alice_devices, make_staff):
     assert "Devices of alice" in page
     for text in ("laptop", "phone", "Mail 1.2", "1 access, 1 refresh", "active", "Revoke this device"):
         assert text in page
+
+
+def test_a_device_page_offers_revocation_and_no_deletion(client, alice_devices, make_staff):
+    laptop = alice_devices["laptop"]
+    client.force_login(make_staff("helpdesk", "oauth_ext.view_clientinstance", "oauth_ext.change_clientinstance",
+                                  "oauth_ext.delete_clientinstance"))
+    page = client.get(f"{CHANGELIST}{laptop.pk}/change/").content.decode()
+    assert f"{CHANGELIST}{laptop.pk}/revoke/" in page and "Delete" not in page
+    # Deleting the row would leave the client_id working: only revocation stops a device.
+    assert client.post(f"{CHANGELIST}{laptop.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert ClientInstance.objects.filter(pk=laptop.pk).exists()
