@@ -12,9 +12,6 @@ from django.urls import path, reverse
 
 from ..audit import services as audit
 from ..audit.admin import AuditedAdminMixin
-from ..core import jose
-from ..core.errors import OAuthError
-from ..registration import metadata as client_metadata
 from . import services
 from .models import SoftwarePublisher
 
@@ -25,26 +22,6 @@ POLICY_FIELDS = ("name", "issuer", "jwks", "jwks_uri", "software_ids", "allowed_
 class StatementForm(forms.Form):
     statement = forms.CharField(label="Software statement (a JWT)", widget=forms.Textarea(attrs={"rows": 8}),
                                 max_length=services.MAX_STATEMENT_BYTES)
-
-
-def check_statement(statement: str) -> dict:
-    """What registration would make of ``statement``: accepted with its publisher
-    and metadata, or refused with the OAuth error and the reason behind it."""
-    try:
-        publisher, claims = services.verify_statement(statement)
-    except OAuthError as exc:
-        return {"accepted": False, "stage": "statement", "error": exc.error, "reason": exc.reason}
-    asserted = services.statement_metadata(claims)
-    if "jwks" not in asserted and "jwks_uri" not in asserted:
-        # Each instance registers its own key next to the statement: stand one in.
-        asserted["jwks"] = {"keys": [jose.public_jwk(jose.private_key_to_jwk(jose.generate_private_key("ES256")))]}
-    try:
-        meta = client_metadata.validate(asserted, publisher)
-    except OAuthError as exc:
-        return {"accepted": False, "stage": "policy", "error": exc.error, "reason": exc.reason, "publisher": publisher,
-                "claims": claims}
-    shown = {k: v for k, v in meta.as_response().items() if k not in ("jwks", "jwks_uri") or k in claims}
-    return {"accepted": True, "publisher": publisher, "claims": claims, "metadata": shown}
 
 
 @admin.register(SoftwarePublisher)
@@ -121,7 +98,7 @@ class SoftwarePublisherAdmin(AuditedAdminMixin, admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         form = StatementForm(request.POST or None)
-        result = check_statement(form.cleaned_data["statement"].strip()) if request.method == "POST" and form.is_valid() else None
+        result = services.check_statement(form.cleaned_data["statement"].strip()) if request.method == "POST" and form.is_valid() else None
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": "Test a software statement",
                    "form": form, "result": result}
         return TemplateResponse(request, "admin/oauth_ext/softwarepublisher/test_statement.html", context)

@@ -6,7 +6,7 @@ import pytest
 
 from oauth_ext.audit.models import AuditEntry
 from oauth_ext.core import jose
-from oauth_ext.software_statements.admin import check_statement
+from oauth_ext.software_statements.services import check_statement
 
 TEST_PAGE = "/admin/oauth_ext/softwarepublisher/test-statement/"
 
