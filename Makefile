@@ -26,6 +26,7 @@ demo: install
 ## Set up and run the whole test suite on PostgreSQL and Redis.
 test: install
 	bash .ci/services
+	bash .ci/browser
 	$(VENV)/bin/ruff check oauth_ext tests example_project benchmarks
 	$(PY) manage.py oauth_ext_keygen --out var/ci --name as-signing-key --if-missing
 	$(STACK) $(PY) manage.py makemigrations --check --dry-run

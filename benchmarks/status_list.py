@@ -12,11 +12,10 @@
 4. ``services.allocate`` (atomic UPDATE ... RETURNING + keyed permutation) against a
    ``SELECT 1`` round trip on the same connection.
 
-PostgreSQL (database ``oauth_ext_bench_status``, created and migrated if missing) and
+PostgreSQL (a database of its own, ``oauth_ext_bench_status_<run>``, dropped at the end) and
 Redis on loopback, DEBUG off, a fresh AS key in a temporary directory, a per-run cache key
 prefix and Celery queue. Measurements alternate A B A B for ``--rounds`` rounds and
-medians are quoted; targets are printed, never asserted. This run's lists and rows are
-deleted at the end (the database is kept, migrated).
+medians are quoted; targets are printed, never asserted.
 
     .venv/bin/python benchmarks/status_list.py            # 1,000,000 entries, about a minute
     .venv/bin/python benchmarks/status_list.py --quick    # seconds: proves it works
@@ -338,7 +337,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--checks", type=int, default=200_000, help="cached status checks per round")
     parser.add_argument("--allocations", type=int, default=2_000, help="allocate() calls per round")
     parser.add_argument("--seed", type=int, default=20_240_601, help="random seed of the set indices")
-    parser.add_argument("--database", default="oauth_ext_bench_status")
+    parser.add_argument("--database", default="oauth_ext_bench_status", help="prefix of the run's own database")
     parser.add_argument("--quick", action="store_true", help="tiny sizes: proves the script works; numbers are noise")
     args = parser.parse_args(argv)
     if args.quick:
@@ -350,29 +349,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def clean_up_lists(list_ids: list[int]) -> None:
-    from django.db import connection
-
-    from oauth_ext.status_list.models import StatusEntry, StatusList
-
-    qn = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {qn(StatusEntry._meta.db_table)} WHERE status_list_id = ANY(%s)", [list_ids])
-        cursor.execute(f"DELETE FROM {qn(StatusList._meta.db_table)} WHERE id = ANY(%s)", [list_ids])
-        cursor.execute(f"VACUUM ANALYZE {qn(StatusEntry._meta.db_table)}")  # no dead rows left for the next run's scans
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that the clean-up below runs
     run_id = secrets.token_hex(4)
     prefix, workdir = f"oauth_ext_bench_status_{run_id}", Path(tempfile.mkdtemp(prefix="oauth_ext_bench_status_"))
     # DATABASE_URL, REDIS_URL, DJANGO_DEBUG=0, OAUTH_EXT_SIGNING_KEY=<workdir>/as-signing-key..., cache key prefix
-    env = {**te.stack_env(args.database, 0, workdir, prefix), "OAUTH_EXT_ISSUER": ISSUER,
+    database = f"{args.database}_{run_id}"  # its own: a shared one carries other branches' schemas
+    env = {**te.stack_env(database, 0, workdir, prefix), "OAUTH_EXT_ISSUER": ISSUER,
            "CELERY_QUEUE": f"{prefix}:celery"}  # a rebuild scheduled here waits in a queue no worker reads; removed below
     rng, list_ids = random.Random(args.seed), []
     try:
-        te.setup_django(env, workdir, args.database)  # createdb, migrate, oauth_ext_keygen --name as-signing-key
+        te.setup_django(env, workdir, database)  # createdb, migrate, oauth_ext_keygen --name as-signing-key
         from oauth_ext.status_list.models import StatusList
 
         print(f"1. encoding {args.entries:,} entries (1 and 2 bits) ...", flush=True)
@@ -398,9 +386,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     finally:
         if "django.db" in sys.modules:  # Django was set up
-            if list_ids:
-                te.quietly(clean_up_lists, list_ids)
             te.quietly(sys.modules["django.db"].connections.close_all)
+        te.quietly(te.drop_database, database)
         te.quietly(te.delete_cache_keys, prefix)
         te.quietly(te.delete_cache_keys, f"_kombu.binding*.{prefix}")  # the Celery queue's bindings
         shutil.rmtree(workdir, ignore_errors=True)

@@ -63,6 +63,7 @@ from stack import (  # noqa: E402  (the shared stack; the sibling scripts reach 
     Batch,
     Gunicorn,
     delete_cache_keys,
+    drop_database,
     fire,
     machine,
     quietly,
@@ -255,7 +256,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (BENCHMARKS.md: 2)")
     parser.add_argument("--batch-timeout", type=float, default=60.0, help="seconds after which a batch stops sending")
     parser.add_argument("--verify-iterations", type=int, default=2000)
-    parser.add_argument("--database", default="oauth_ext_bench")
+    parser.add_argument("--database", default="oauth_ext_bench", help="prefix of the run's own database")
     parser.add_argument("--port", type=int, default=0, help="0: a free port")
     parser.add_argument("--show-queries", action="store_true", help="print the SQL of the counted requests")
     parser.add_argument("--quick", action="store_true", help="tiny sizes: proves the script works; numbers are noise")
@@ -274,13 +275,16 @@ def main(argv: list[str] | None = None) -> int:
         sock.bind(("127.0.0.1", 0))
         port, run_id = args.port or sock.getsockname()[1], secrets.token_hex(4)
     prefix, workdir = f"oauth_ext_bench_{run_id}", Path(tempfile.mkdtemp(prefix="oauth_ext_bench_"))
-    env = stack_env(args.database, port, workdir, prefix)
+    # A database per run, dropped at the end: a shared one would carry whatever schema
+    # the last run of another branch migrated it to.
+    database = f"{args.database}_{run_id}"
+    env = stack_env(database, port, workdir, prefix)
     env["DJANGO_SETTINGS_MODULE"], env["PYTHONPATH"] = SETTINGS_MODULE, str(workdir)  # the run's trust domain
     (workdir / f"{SETTINGS_MODULE}.py").write_text(SETTINGS.format(domain=TRUST_DOMAIN, client=f"bench-{run_id}-x"))
     sys.path.insert(0, str(workdir))
     pool: ProcessPoolExecutor | None = None
     try:
-        setup_django(env, workdir, args.database)
+        setup_django(env, workdir, database)
         clients = create_clients(run_id, env["OAUTH_EXT_ISSUER"])
         queries = count_queries(clients, args.show_queries)
         verify = es256_verify_seconds(clients, args.verify_iterations)
@@ -298,6 +302,7 @@ def main(argv: list[str] | None = None) -> int:
         if "django.db" in sys.modules:  # Django was set up
             quietly(delete_clients, run_id)
             quietly(sys.modules["django.db"].connections.close_all)
+        quietly(drop_database, database)
         quietly(delete_cache_keys, prefix)
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
     "oauth2_provider",
     "oauth_ext",
     "example_project.demo",
@@ -173,7 +174,20 @@ CELERY_BEAT_SCHEDULE = {
     "expire-consents": {"task": "oauth_ext.consent.expire", "schedule": 600.0},
 }
 
-REST_FRAMEWORK = {"EXCEPTION_HANDLER": "oauth_ext.contrib.rest_framework.exception_handler"}
+REST_FRAMEWORK = {
+    "EXCEPTION_HANDLER": "oauth_ext.contrib.rest_framework.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+# The OpenAPI schema at /api/schema/ (committed as docs/openapi.yaml, checked for drift).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "oauth_ext example authorization server",
+    "DESCRIPTION": "OAuth endpoints of oauth_ext and DOT, and the example site's own API.",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["oauth_ext.openapi.exclude_described"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "oauth_ext.openapi.add_endpoints"],
+}
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
 
 from example_project.demo.views import MeView, internal_orders, payments, ping
 
@@ -12,4 +13,5 @@ urlpatterns = [
     path("api/ping/", ping, name="api-ping"),
     path("api/internal/orders/", internal_orders, name="api-internal-orders"),
     path("api/payments/", payments, name="api-payments"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

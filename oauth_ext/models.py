@@ -1,6 +1,7 @@
 """Models of every feature package, collected for Django's app registry."""
 
 from .attestation.models import AttestationBinding, Attester
+from .audit.models import AuditEntry
 from .client_instances.models import ClientInstance, InstanceTemplate
 from .clients.models import ClientProfile
 from .consent.models import ConsentCode, ConsentFamily, ConsentGrant
@@ -12,5 +13,5 @@ from .status_list.models import StatusEntry, StatusList
 from .token_context.models import GrantContext
 
 __all__ = [
-    "AttestationBinding", "Attester", "ClientInstance", "ClientProfile", "ConsentCode", "ConsentFamily", "ConsentGrant", "GrantBinding", "GrantContext", "InstanceTemplate", "PushedRequest", "RefreshTokenBinding", "SoftwarePublisher", "SpiffeTrustDomain", "StatusEntry", "StatusList",
+    "AttestationBinding", "Attester", "AuditEntry", "ClientInstance", "ClientProfile", "ConsentCode", "ConsentFamily", "ConsentGrant", "GrantBinding", "GrantContext", "InstanceTemplate", "PushedRequest", "RefreshTokenBinding", "SoftwarePublisher", "SpiffeTrustDomain", "StatusEntry", "StatusList",
 ]

@@ -228,6 +228,7 @@ class Device:
     key: dict[str, Any]
     client_id: str
     registration: dict[str, Any]
+    tokens: dict[str, Any] = field(default_factory=dict)  # what the token endpoint answered, once enrolled
 
     def auth(self) -> dict[str, str]:
         signer = AssertionSigner(self.key, client_id=self.client_id, audience=ISSUER)
@@ -244,6 +245,26 @@ def install(register):
                                  "jwks": {"keys": [jose.public_jwk(key)]}})
         assert status == 201, body
         return Device(key, body["client_id"], body)
+
+
+    return make
+
+
+@pytest.fixture
+def enroll(vendor, install, authorize, token_request):
+    """Factory: devices of ``user`` registered with the vendor's statement, each
+    authorized by the user and holding tokens (``device.tokens``)."""
+
+    def make(user: Any, *labels: str) -> dict[str, Device]:
+        devices = {}
+        for label in labels:
+            device = install(vendor, label)
+            exchange = authorize(device, user, redirect_uri="http://127.0.0.1/callback")
+            del exchange["client_id"]
+            status, device.tokens, _ = token_request({**exchange, **device.auth()})
+            assert status == 200, device.tokens
+            devices[label] = device
+        return devices
 
     return make
 
@@ -291,5 +312,21 @@ def make_attester(db):
             jwks_uri=jwks_uri, client_ids=list(client_ids), software_ids=list(software_ids),
         )
         return TrustedAttester(private, model)
+
+    return make
+
+
+@pytest.fixture
+def make_staff(django_user_model):
+    """Factory: a staff user (password ``pw``) holding exactly ``perms``
+    (``"oauth_ext.change_clientinstance"``, ...)."""
+    from django.contrib.auth.models import Permission
+
+    def make(username: str, *perms: str):
+        user = django_user_model.objects.create_user(username, password="pw", is_staff=True)
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        return user
 
     return make

@@ -6,10 +6,13 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from oauth2_provider.contrib.rest_framework import TokenHasScope
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from oauth_ext import openapi  # noqa: F401  (describes DPoPAuthentication)
 from oauth_ext.contrib.rest_framework import DPoPAuthentication
 from oauth_ext.resource_server.challenges import require_authorization_details
 from oauth_ext.resource_server.decorators import token_required
@@ -25,6 +28,9 @@ def describe(info) -> dict:
     }
 
 
+@extend_schema_view(get=extend_schema(operation_id="me", responses={200: inline_serializer("Me", {
+    "client_id": serializers.CharField(), "sub": serializers.CharField(allow_null=True),
+    "scope": serializers.ListField(child=serializers.CharField()), "token_type": serializers.CharField()})}))
 class MeView(APIView):
     """DRF: ``GET /api/me/`` with scope ``read``."""
 

@@ -56,6 +56,14 @@ class ClientAuthValidatorMixin:
             return False
         return True
 
+    def _load_application(self, client_id: str, request: Any) -> Any:
+        # DOT's one lookup of a client by id. PostgreSQL refuses NUL in text, so such
+        # an id (sent in the form or inside Basic credentials) would be a 500; it
+        # names no client, and is answered as an unknown one.
+        if isinstance(client_id, str) and "\x00" in client_id:
+            return None
+        return super()._load_application(client_id, request)
+
     @staticmethod
     def _enforce_registered_method(client: Any, used: str) -> None:
         """A client with a profile may use only the method it registered, and a

@@ -14,7 +14,7 @@ from oauth2_provider.views import IntrospectTokenView as DOTIntrospectTokenView
 from oauth2_provider.views.mixins import ClientProtectedResourceMixin
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
-from ..core.errors import InvalidClient
+from ..core.errors import InvalidClient, InvalidToken
 from ..core.handlers import error_response
 from ..core.oauthlib_errors import from_oauthlib
 from ..pop.keys import introspection_cnf
@@ -22,11 +22,12 @@ from ..tokens.claims import jwt_claims, token_type
 
 
 def _presents_client_credentials(request) -> bool:
+    """Any client identification at all: the methods themselves decide (a bare
+    ``client_id`` is how mutual-TLS clients name themselves)."""
     return bool(
-        request.POST.get("client_assertion")
-        or request.POST.get("client_assertion_type")
-        or request.POST.get("client_secret")
+        any(request.POST.get(name) for name in ("client_id", "client_assertion", "client_assertion_type", "client_secret"))
         or request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("basic ")
+        or request.META.get("HTTP_OAUTH_CLIENT_ATTESTATION")
     )
 
 
@@ -50,9 +51,16 @@ class IntrospectTokenView(DOTIntrospectTokenView):
         return response
 
     def dispatch(self, request, *args, **kwargs):
-        if request.method.upper() == "OPTIONS" or not _presents_client_credentials(request):
-            # Bearer-token access to introspection stays DOT's.
+        if request.method.upper() == "OPTIONS":
             return super().dispatch(request, *args, **kwargs)
+        if not _presents_client_credentials(request):
+            if not request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("bearer "):
+                return error_response(InvalidClient())  # RFC 7662 §2.1: the caller authenticates
+            # Bearer-token access to introspection stays DOT's; its bare 403 becomes RFC 6750 §3.1.
+            response = super().dispatch(request, *args, **kwargs)
+            if response.status_code == 403:
+                return error_response(InvalidToken(headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}))
+            return response
         try:
             authenticated = self.authenticate_client(request)
         except OAuth2Error as exc:

@@ -1,21 +1,199 @@
-"""Client instances in the admin, with revocation of one device."""
+"""Devices in the admin: a user's devices, revoking one (or a vulnerable release)
+through a confirmation page that says what will stop working, every action
+written to the audit log."""
 
-from django.contrib import admin
+from __future__ import annotations
 
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from ..audit import services as audit
+from ..audit.admin import AuditedAdminMixin
+from ..conf import app_settings
 from .models import ClientInstance
 from .services import revoke_instance
 
+EDITABLE = ("device_label", "client_name", "platform", "user", "scope")
+
+
+class StateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("active", "active"), ("revoked", "revoked")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "active":
+            return queryset.active()
+        if self.value() == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset
+
+
+def revoke_with_audit(actor, instance: ClientInstance) -> bool:
+    """Revoke through the service and log it in the same transaction; False when the
+    instance was already revoked (nothing changes, nothing is logged)."""
+    with transaction.atomic():
+        counted = ClientInstance.objects.with_token_counts().select_for_update(of=("self",)).get(pk=instance.pk)
+        if counted.revoked_at is not None:
+            return False
+        before = {"revoked_at": None, "access_tokens": counted.live_access_tokens, "refresh_tokens": counted.live_refresh_tokens}
+        revoked = revoke_instance(counted, by=actor)
+        audit.record(actor, "client_instance.revoke", revoked, before,
+                     {"revoked_at": revoked.revoked_at, "access_tokens": 0, "refresh_tokens": 0})
+        return True
+
 
 @admin.register(ClientInstance)
-class ClientInstanceAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "user", "software_id", "software_version", "created_at", "last_used_at", "revoked_at")
-    list_filter = ("software_id", "software_version", "revoked_at")
-    search_fields = ("application__client_id", "device_label", "client_name", "user__username")
-    raw_id_fields = ("application", "user")
-    readonly_fields = ("registration_access_token_hash", "software_statement", "created_at", "last_used_at", "revoked_at")
-    actions = ["revoke"]
+class ClientInstanceAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audit_name = "client_instance"
+    audit_fields = EDITABLE
+    list_display = ("device", "owner", "software", "created_at", "last_used_at", "state", "tokens", "revoke_link")
+    list_filter = (StateFilter, "software_id", "software_version", "stateless")
+    list_select_related = ("application", "user")
+    search_fields = ("application__client_id", "device_label", "client_name", "software_id", "user__username", "user__email")
+    raw_id_fields = ("application", "user", "publisher")
+    fields = ("application", "user", "device_label", "client_name", "platform", "publisher", "software_id", "software_version",
+              "scope", "stateless", "ephemeral", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("application", "publisher", "software_id", "software_version", "stateless", "ephemeral", "created_at",
+                       "last_used_at", "revoked_at")
+    actions = ["revoke_selected"]
 
-    @admin.action(description="Revoke selected devices")
-    def revoke(self, request, queryset):
-        for instance in queryset:
-            revoke_instance(instance, by=request.user)
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_token_counts()
+
+    def has_add_permission(self, request):
+        return False  # instances come from registration
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deleting the row would leave its client_id working: revoke instead
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        instance = self.get_object(request, object_id)
+        if instance is not None and instance.revoked_at is None and self.has_change_permission(request, instance):
+            extra_context = {**(extra_context or {}),
+                             "revoke_url": reverse("admin:oauth_ext_clientinstance_revoke", args=[instance.pk])}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return shown if self.has_change_permission(request) else [f for f in shown if f != "revoke_link"]
+
+    @admin.display(description="device", ordering="device_label")
+    def device(self, obj):
+        return obj.device_label or obj.client_name or obj.application.client_id
+
+    @admin.display(description="user", ordering="user__username")
+    def owner(self, obj):
+        if obj.user_id is None:
+            return "—"
+        url = reverse("admin:oauth_ext_clientinstance_changelist") + f"?user__id__exact={obj.user_id}"
+        return format_html('<a href="{}" title="all devices of this user">{}</a>', url, obj.user.get_username())
+
+    @admin.display(description="software", ordering="software_id")
+    def software(self, obj):
+        return " ".join(filter(None, [obj.client_name or obj.software_id, obj.software_version])) or "—"
+
+    @admin.display(description="state", ordering="revoked_at")
+    def state(self, obj):
+        if obj.revoked_at:
+            return format_html('<span class="oauth-ext-revoked" title="{}">revoked</span>', obj.revoked_at.isoformat(timespec="seconds"))
+        return format_html('<span class="oauth-ext-active">{}</span>', "active")
+
+    @admin.display(description="tokens outstanding")
+    def tokens(self, obj):
+        return f"{obj.live_access_tokens} access, {obj.live_refresh_tokens} refresh"
+
+    @admin.display(description="")
+    def revoke_link(self, obj):
+        if obj.revoked_at:
+            return ""
+        url = reverse("admin:oauth_ext_clientinstance_revoke", args=[obj.pk])
+        return format_html('<a class="button oauth-ext-revoke" href="{}">Revoke this device</a>', url)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/revoke/", view(self.revoke_view), name="oauth_ext_clientinstance_revoke"),
+            path("revoke-release/", view(self.revoke_release_view), name="oauth_ext_clientinstance_revoke_release"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = dict(extra_context or {})
+        user_id = request.GET.get("user__id__exact", "")
+        user = get_user_model().objects.filter(pk=user_id).first() if user_id.isdigit() else None
+        if user is not None:
+            extra_context["title"] = f"Devices of {user.get_username()}"
+        extra_context["revoke_release_url"] = reverse("admin:oauth_ext_clientinstance_revoke_release")
+        extra_context["can_revoke"] = self.has_change_permission(request)
+        return super().changelist_view(request, extra_context)
+
+    # Revocation: one device, a selection, a release. All confirm first.
+
+    def _confirm(self, request, instances, *, title, hidden=None, back):
+        """The confirmation page; revokes on its POST with ``confirm``."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        instances = list(instances)
+        if request.method == "POST" and request.POST.get("confirm") == "yes":
+            done = sum(revoke_with_audit(request.user, instance) for instance in instances)
+            self.message_user(request, f"{done} device(s) revoked; their tokens no longer work.", messages.SUCCESS)
+            return HttpResponseRedirect(back)
+        owners = {i.user_id for i in instances if i.user_id}
+        others = (ClientInstance.objects.active().filter(user_id__in=owners).exclude(pk__in=[i.pk for i in instances])
+                  .select_related("user", "application").order_by("user__username", "device_label"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "instances": instances,
+            "active": [i for i in instances if i.revoked_at is None],
+            "others": others,
+            "hidden": hidden or {},
+            "back": back,
+            "status_list_ttl": app_settings.STATUS_LIST.TTL,
+            "access_tokens": sum(i.live_access_tokens for i in instances if i.revoked_at is None),
+            "refresh_tokens": sum(i.live_refresh_tokens for i in instances if i.revoked_at is None),
+        }
+        return TemplateResponse(request, "admin/oauth_ext/clientinstance/revoke_confirmation.html", context)
+
+    def revoke_view(self, request, pk: int):
+        instance = get_object_or_404(self.get_queryset(request).select_related("application", "user"), pk=pk)
+        back = reverse("admin:oauth_ext_clientinstance_changelist")
+        if instance.user_id:
+            back += f"?user__id__exact={instance.user_id}"
+        return self._confirm(request, [instance], title=f"Revoke {self.device(instance)}?", back=back)
+
+    @admin.action(description="Revoke selected devices …", permissions=["change"])
+    def revoke_selected(self, request, queryset):
+        hidden = {"action": "revoke_selected", helpers.ACTION_CHECKBOX_NAME: [str(pk) for pk in queryset.values_list("pk", flat=True)]}
+        return self._confirm(request, queryset.select_related("application", "user"), title="Revoke the selected devices?",
+                             hidden=hidden, back=request.get_full_path())
+
+    def revoke_release_view(self, request):
+        """Every active device of one software version: a vulnerable release."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        software_id, version = request.GET.get("software_id"), request.GET.get("software_version")
+        here = reverse("admin:oauth_ext_clientinstance_revoke_release")
+        if software_id is not None and version is not None:
+            instances = self.get_queryset(request).active().filter(software_id=software_id, software_version=version)
+            return self._confirm(request, instances.select_related("application", "user"),
+                                 title=f"Revoke every device running {software_id} {version}?", back=here)
+        releases = (ClientInstance.objects.exclude(software_id="").values("software_id", "software_version")
+                    .annotate(active=Count("pk", filter=Q(revoked_at__isnull=True)), revoked=Count("pk", filter=Q(revoked_at__isnull=False)))
+                    .order_by("software_id", "-software_version"))
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": "Revoke a software release",
+                   "releases": releases}
+        return TemplateResponse(request, "admin/oauth_ext/clientinstance/revoke_release.html", context)

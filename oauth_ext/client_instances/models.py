@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.settings import oauth2_settings
@@ -31,6 +32,20 @@ class InstanceQuerySet(models.QuerySet):
 
     def for_user(self, user) -> InstanceQuerySet:
         return self.filter(user=user)
+
+    def with_token_counts(self) -> InstanceQuerySet:
+        """Annotate ``live_access_tokens`` (unexpired) and ``live_refresh_tokens``
+        (not revoked): what revoking each instance would stop."""
+        from oauth2_provider.models import get_access_token_model, get_refresh_token_model
+
+        def count(queryset):
+            counted = queryset.filter(application=models.OuterRef("application_id")).order_by().values("application")
+            return Coalesce(models.Subquery(counted.annotate(n=models.Count("pk")).values("n")), 0)
+
+        return self.annotate(
+            live_access_tokens=count(get_access_token_model().objects.filter(expires__gt=timezone.now())),
+            live_refresh_tokens=count(get_refresh_token_model().objects.filter(revoked__isnull=True)),
+        )
 
 
 class ClientInstance(models.Model):

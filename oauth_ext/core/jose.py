@@ -12,6 +12,7 @@ import base64
 import functools
 import hashlib
 import json
+import math
 from typing import Any
 
 import jwt
@@ -159,6 +160,11 @@ def select_key(keys: list[dict[str, Any]], *, kid: str | None, alg: str) -> dict
     if len(candidates) != 1:
         raise KeyNotFound(f"no kid given and {len(candidates)} keys can verify {alg}")
     return candidates[0]
+
+
+def is_numeric_date(value: Any) -> bool:
+    """RFC 7519 §2 NumericDate: a JSON number (``true`` is not one, though Python's bool is an int)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def unverified_header(token: Any, *, max_bytes: int) -> dict[str, Any]:

@@ -1,35 +1,104 @@
-"""The trust store in the admin: publishers, their key fingerprints and policy."""
+"""The trust store in the admin: publishers, their key fingerprints and policy, and a
+page where IT pastes a software statement to see whether it would be accepted."""
 
+from __future__ import annotations
+
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
+from ..audit import services as audit
+from ..audit.admin import AuditedAdminMixin
 from . import services
 from .models import SoftwarePublisher
 
+POLICY_FIELDS = ("name", "issuer", "jwks", "jwks_uri", "software_ids", "allowed_grant_types", "scope_ceiling",
+                 "redirect_uri_forms", "allowed_auth_methods", "require_instance_key", "allow_stateless", "enabled")
+
+
+class StatementForm(forms.Form):
+    statement = forms.CharField(label="Software statement (a JWT)", widget=forms.Textarea(attrs={"rows": 8}),
+                                max_length=services.MAX_STATEMENT_BYTES)
+
 
 @admin.register(SoftwarePublisher)
-class SoftwarePublisherAdmin(admin.ModelAdmin):
-    list_display = ("name", "issuer", "enabled", "allow_stateless", "keys_refreshed_at")
+class SoftwarePublisherAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audit_name = "software_publisher"
+    audit_fields = POLICY_FIELDS
+    list_display = ("name", "issuer", "enabled", "fingerprints", "policy", "keys_refreshed_at", "updated_at")
     list_filter = ("enabled", "allow_stateless")
     search_fields = ("name", "issuer")
+    fieldsets = (
+        (None, {"fields": ("name", "issuer", "enabled")}),
+        ("Keys", {"fields": ("jwks", "jwks_uri", "fingerprints", "keys_refreshed_at")}),
+        ("Policy", {"fields": ("software_ids", "allowed_grant_types", "scope_ceiling", "redirect_uri_forms",
+                               "allowed_auth_methods", "require_instance_key", "allow_stateless")}),
+        ("History", {"fields": ("created_at", "updated_at")}),
+    )
     readonly_fields = ("fingerprints", "keys_refreshed_at", "created_at", "updated_at")
     actions = ["enable", "disable", "refresh_keys"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description="key fingerprints (RFC 7638)")
     def fingerprints(self, obj):
+        if obj.jwks_uri and not obj.jwks:
+            return f"fetched from {obj.jwks_uri}"
         return ", ".join(obj.key_fingerprints()) or "—"
 
-    @admin.action(description="Enable")
+    @admin.display(description="policy")
+    def policy(self, obj):
+        software = ", ".join(obj.software_ids) or "any software"
+        return (f"{software}; grants {', '.join(obj.allowed_grant_types)}; scopes {' '.join(obj.scope_ceiling) or '—'}; "
+                f"{'stateless' if obj.allow_stateless else 'stateful'}")
+
+    def _set_enabled(self, request, queryset, enabled: bool):
+        with transaction.atomic():
+            for publisher in queryset.select_for_update().exclude(enabled=enabled):
+                publisher.enabled = enabled
+                publisher.save(update_fields=["enabled", "updated_at"])
+                audit.record(request.user, f"software_publisher.{'enable' if enabled else 'disable'}", publisher,
+                             {"enabled": not enabled}, {"enabled": enabled})
+
+    @admin.action(description="Enable", permissions=["change"])
     def enable(self, request, queryset):
-        queryset.update(enabled=True)
+        self._set_enabled(request, queryset, True)
 
-    @admin.action(description="Disable (stops new registrations at once)")
+    @admin.action(description="Disable (stops new registrations at once)", permissions=["change"])
     def disable(self, request, queryset):
-        queryset.update(enabled=False)
+        self._set_enabled(request, queryset, False)
 
-    @admin.action(description="Fetch keys now")
+    @admin.action(description="Fetch keys now", permissions=["change"])
     def refresh_keys(self, request, queryset):
         for publisher in queryset:
+            before = publisher.keys_refreshed_at
             try:
-                services.refresh_keys(publisher)
+                with transaction.atomic():
+                    services.refresh_keys(publisher)
+                    audit.record(request.user, "software_publisher.refresh_keys", publisher,
+                                 {"keys_refreshed_at": before}, {"keys_refreshed_at": publisher.keys_refreshed_at})
             except services.key_sets.KeysUnavailable as exc:
                 self.message_user(request, f"{publisher}: {exc}", messages.ERROR)
+
+    def get_urls(self):
+        return [
+            path("test-statement/", self.admin_site.admin_view(self.test_statement_view),
+                 name="oauth_ext_softwarepublisher_test_statement"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "test_statement_url": reverse("admin:oauth_ext_softwarepublisher_test_statement")}
+        return super().changelist_view(request, extra_context)
+
+    def test_statement_view(self, request):
+        """Nothing is registered or stored: the statement is only verified."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = StatementForm(request.POST or None)
+        result = services.check_statement(form.cleaned_data["statement"].strip()) if request.method == "POST" and form.is_valid() else None
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": "Test a software statement",
+                   "form": form, "result": result}
+        return TemplateResponse(request, "admin/oauth_ext/softwarepublisher/test_statement.html", context)

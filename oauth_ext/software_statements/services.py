@@ -13,6 +13,8 @@ from django.utils import timezone
 from ..conf import app_settings
 from ..core import jose
 from ..core import jwks as key_sets
+from ..core.errors import OAuthError
+from ..registration import metadata as client_metadata
 from .errors import InvalidSoftwareStatement, UnapprovedSoftwareStatement
 from .models import SoftwarePublisher
 
@@ -50,9 +52,9 @@ def verify_statement(statement: Any, *, now: float | None = None) -> tuple[Softw
         raise InvalidSoftwareStatement(reason=str(exc)) from exc
     skew = app_settings.CLIENT_AUTH.CLOCK_SKEW
     exp, iat = claims.get("exp"), claims.get("iat")
-    if exp is not None and (not isinstance(exp, (int, float)) or exp <= now - skew):
+    if exp is not None and (not jose.is_numeric_date(exp) or exp <= now - skew):
         raise InvalidSoftwareStatement(reason="expired")
-    if iat is not None and (not isinstance(iat, (int, float)) or iat > now + skew):
+    if iat is not None and (not jose.is_numeric_date(iat) or iat > now + skew):
         raise InvalidSoftwareStatement(reason="issued in the future")
     software_id = claims.get("software_id")
     if publisher.software_ids and software_id not in publisher.software_ids:
@@ -63,6 +65,26 @@ def verify_statement(statement: Any, *, now: float | None = None) -> tuple[Softw
 def statement_metadata(claims: dict[str, Any]) -> dict[str, Any]:
     """The client metadata a statement asserts (its envelope claims removed)."""
     return {k: v for k, v in claims.items() if k not in ENVELOPE_CLAIMS}
+
+
+def check_statement(statement: str) -> dict[str, Any]:
+    """What registration would make of ``statement``: accepted with its publisher
+    and metadata, or refused with the OAuth error and the reason behind it."""
+    try:
+        publisher, claims = verify_statement(statement)
+    except OAuthError as exc:
+        return {"accepted": False, "stage": "statement", "error": exc.error, "reason": exc.reason}
+    asserted = statement_metadata(claims)
+    if "jwks" not in asserted and "jwks_uri" not in asserted:
+        # Each instance registers its own key next to the statement: stand one in.
+        asserted["jwks"] = {"keys": [jose.public_jwk(jose.private_key_to_jwk(jose.generate_private_key("ES256")))]}
+    try:
+        meta = client_metadata.validate(asserted, publisher)
+    except OAuthError as exc:
+        return {"accepted": False, "stage": "policy", "error": exc.error, "reason": exc.reason, "publisher": publisher,
+                "claims": claims}
+    shown = {k: v for k, v in meta.as_response().items() if k not in ("jwks", "jwks_uri") or k in claims}
+    return {"accepted": True, "publisher": publisher, "claims": claims, "metadata": shown}
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 """The status-list admin: counts an operator needs, and rebuilding on demand."""
 
+from oauth_ext.audit.models import AuditEntry
 from oauth_ext.status_list import services
 from oauth_ext.status_list.models import StatusEntry, StatusList
 
@@ -12,10 +13,13 @@ def test_changelist_and_rebuild_action(admin_client, db):
     page = admin_client.get("/admin/oauth_ext/statuslist/")
     assert page.status_code == 200
     assert b"Revoked or suspended" in page.content
+    assert b"Last rebuild" in page.content and b"Served exp" in page.content and b"never" in page.content
     response = admin_client.post("/admin/oauth_ext/statuslist/", {"action": "rebuild_now", "_selected_action": [list_id]}, follow=True)
     assert b"1 status list(s) rebuilt." in response.content
     rebuilt = StatusList.objects.get(pk=list_id)
     assert rebuilt.token and rebuilt.built_changes == 1
+    entry = AuditEntry.objects.get(action="status_list.rebuild")
+    assert entry.before == {"issued_at": None} and entry.after["issued_at"][:19] == rebuilt.issued_at.isoformat()[:19]
 
 
 def test_non_staff_gets_nothing(client, django_user_model, db):

@@ -8,40 +8,17 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from oauth_ext.client import ASSERTION_TYPE, AssertionSigner
 from oauth_ext.client_instances.models import ClientInstance
 from oauth_ext.client_instances.services import instance_revoked
-from oauth_ext.core import jose
 from oauth_ext.status_list.models import StatusEntry
 
-from ...conftest import ISSUER, basic_auth
-
-
-class Device:
-    def __init__(self, register, vendor, label):
-        self.key = jose.private_key_to_jwk(jose.generate_private_key("ES256"))
-        status, self.registration = register({"software_statement": vendor.statement(), "device_label": label,
-                                              "jwks": {"keys": [jose.public_jwk(self.key)]}})
-        assert status == 201, self.registration
-        self.client_id = self.registration["client_id"]
-        self.signer = AssertionSigner(self.key, client_id=self.client_id, audience=ISSUER)
-
-    def auth(self):
-        return {"client_assertion_type": ASSERTION_TYPE, "client_assertion": self.signer.assertion()}
+from ...conftest import basic_auth
 
 
 @pytest.fixture
-def story(vendor, register, authorize, token_request, django_user_model):
+def story(enroll, django_user_model):
     alice = django_user_model.objects.create_user("alice", password="pw")
-    devices = {}
-    for label in ("laptop", "phone"):
-        device = Device(register, vendor, label)
-        exchange = authorize(device, alice, redirect_uri="http://127.0.0.1/callback")
-        del exchange["client_id"]
-        status, device.tokens, _ = token_request({**exchange, **device.auth()})
-        assert status == 200, device.tokens
-        devices[label] = device
-    return alice, devices
+    return alice, enroll(alice, "laptop", "phone")
 
 
 def introspect(client, make_client, token):
@@ -125,17 +102,17 @@ def test_scope_ceiling_holds_at_the_token_endpoint(story, token_request):
     assert status == 400 and body["error"] == "invalid_scope"
 
 
-def test_pruning(vendor, register):
+def test_pruning(vendor, install):
     import datetime
 
     from django.utils import timezone
 
     from oauth_ext.client_instances.services import prune
 
-    unused = Device(register, vendor, "old tablet")
+    unused = install(vendor, "old tablet")
     ClientInstance.objects.filter(application__client_id=unused.client_id).update(
         created_at=timezone.now() - datetime.timedelta(days=30))
-    fresh = Device(register, vendor, "new phone")
+    fresh = install(vendor, "new phone")
     assert prune() == 1
     assert not ClientInstance.objects.filter(application__client_id=unused.client_id).exists()
     assert ClientInstance.objects.filter(application__client_id=fresh.client_id).exists()

@@ -1,0 +1,62 @@
+"""The trust store in the admin: testing a statement, enabling and disabling publishers."""
+
+import time
+
+import pytest
+
+from oauth_ext.audit.models import AuditEntry
+from oauth_ext.core import jose
+from oauth_ext.software_statements.services import check_statement
+
+TEST_PAGE = "/admin/oauth_ext/softwarepublisher/test-statement/"
+
+
+def test_a_good_statement_is_accepted_with_the_metadata_it_would_register(vendor):
+    result = check_statement(vendor.statement())
+    assert result["accepted"] and result["publisher"] == vendor.publisher
+    assert result["metadata"]["software_id"] == "mail-app" and "jwks" not in result["metadata"]
+
+
+@pytest.mark.parametrize("case, error, reason", [
+    ("other software", "unapproved_software_statement", "may not vouch for software 'other'"),
+    ("disabled publisher", "unapproved_software_statement", "unknown or disabled"),
+    ("expired", "invalid_software_statement", "expired"),
+    ("foreign key", "invalid_software_statement", ""),
+    ("policy", "invalid_client_metadata", "grant_types"),
+])
+def test_refusals_say_why(vendor, case, error, reason):
+    statement = {
+        "other software": lambda: vendor.statement(software_id="other"),
+        "disabled publisher": vendor.statement,
+        "expired": lambda: vendor.statement(exp=int(time.time()) - 3600),
+        "foreign key": lambda: vendor.statement(key=jose.generate_private_key("ES256")),
+        "policy": lambda: vendor.statement(grant_types=["client_credentials"]),
+    }[case]()
+    if case == "disabled publisher":
+        vendor.publisher.enabled = False
+        vendor.publisher.save()
+    result = check_statement(statement)
+    assert not result["accepted"] and result["error"] == error and reason in result["reason"]
+
+
+def test_the_page_needs_view_permission_and_stores_nothing(client, vendor, make_staff):
+    client.force_login(make_staff("stranger"))
+    assert client.post(TEST_PAGE, {"statement": vendor.statement()}).status_code == 403
+    client.force_login(make_staff("it", "oauth_ext.view_softwarepublisher"))
+    page = client.post(TEST_PAGE, {"statement": vendor.statement()}).content.decode()
+    assert "Accepted." in page and "mail-app" in page
+    assert not AuditEntry.objects.exists()
+
+
+def test_disable_and_enable_are_audited(client, vendor, make_staff):
+    client.force_login(make_staff("it", "oauth_ext.view_softwarepublisher", "oauth_ext.change_softwarepublisher"))
+    changelist = "/admin/oauth_ext/softwarepublisher/"
+    client.post(changelist, {"action": "disable", "_selected_action": [vendor.publisher.pk]})
+    vendor.publisher.refresh_from_db()
+    assert not vendor.publisher.enabled
+    assert check_statement(vendor.statement())["error"] == "unapproved_software_statement"
+    client.post(changelist, {"action": "enable", "_selected_action": [vendor.publisher.pk]})
+    assert [(e.action, e.before, e.after) for e in AuditEntry.objects.order_by("pk")] == [
+        ("software_publisher.disable", {"enabled": True}, {"enabled": False}),
+        ("software_publisher.enable", {"enabled": False}, {"enabled": True}),
+    ]
