@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.html import format_html
 
@@ -47,6 +47,30 @@ class AuditedAdminMixin:
             for obj in queryset:
                 services.record(request.user, f"{self.audit_name}.delete", obj, self._audit_snapshot(obj), None)
             super().delete_queryset(request, queryset)
+
+
+def set_enabled(request, queryset, audit_name: str, enabled: bool) -> None:
+    """Enable or disable the rows that differ, one entry each (trust: publishers,
+    attesters, SPIFFE trust domains)."""
+    with transaction.atomic():
+        for obj in queryset.select_for_update().exclude(enabled=enabled):
+            obj.enabled = enabled
+            obj.save(update_fields=["enabled", "updated_at"])
+            services.record(request.user, f"{audit_name}.{'enable' if enabled else 'disable'}", obj,
+                            {"enabled": not enabled}, {"enabled": enabled})
+
+
+def refresh_each(modeladmin, request, queryset, refresh, audit_name: str, fields: tuple[str, ...], errors: tuple) -> None:
+    """``refresh(obj)`` (a key or bundle fetch) for each row, audited with ``fields``
+    before → after; a failed fetch is reported and leaves no entry."""
+    for obj in queryset:
+        before = services.snapshot(obj, fields)
+        try:
+            with transaction.atomic():
+                refresh(obj)
+                services.record(request.user, f"{audit_name}.refresh_keys", obj, before, services.snapshot(obj, fields))
+        except errors as exc:
+            modeladmin.message_user(request, f"{obj}: {exc}", messages.ERROR)
 
 
 @admin.register(AuditEntry)

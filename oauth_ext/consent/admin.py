@@ -1,9 +1,13 @@
-"""Consent grants in the admin: per user, with a withdraw action."""
+"""Consent grants in the admin: per user, with a withdraw action that is audited."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import transaction
 
+from ..audit import services as audit
 from .models import ConsentGrant
 from .services import withdraw
+
+AUDIT_FIELDS = ("revoked_at", "ended")
 
 
 @admin.register(ConsentGrant)
@@ -23,7 +27,13 @@ class ConsentGrantAdmin(admin.ModelAdmin):
         # A consent ends by being withdrawn (its tokens die with it), never deleted.
         return False
 
-    @admin.action(description="Withdraw selected consents")
+    @admin.action(description="Withdraw selected consents (their tokens stop working at once)", permissions=["change"])
     def withdraw(self, request, queryset):
-        for grant in queryset:
-            withdraw(grant, by=request.user)
+        count = 0
+        for grant in queryset.filter(revoked_at__isnull=True):
+            with transaction.atomic():
+                before = audit.snapshot(grant, AUDIT_FIELDS)
+                grant = withdraw(grant, by=request.user)
+                audit.record(request.user, "consent.withdraw", grant, before, audit.snapshot(grant, AUDIT_FIELDS))
+            count += 1
+        self.message_user(request, f"{count} consent(s) withdrawn; the tokens they backed no longer work.", messages.SUCCESS)

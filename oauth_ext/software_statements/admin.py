@@ -4,14 +4,13 @@ page where IT pastes a software statement to see whether it would be accepted.""
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from ..audit import services as audit
-from ..audit.admin import AuditedAdminMixin
+from ..audit.admin import AuditedAdminMixin, refresh_each, set_enabled
 from . import services
 from .models import SoftwarePublisher
 
@@ -54,33 +53,18 @@ class SoftwarePublisherAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return (f"{software}; grants {', '.join(obj.allowed_grant_types)}; scopes {' '.join(obj.scope_ceiling) or '—'}; "
                 f"{'stateless' if obj.allow_stateless else 'stateful'}")
 
-    def _set_enabled(self, request, queryset, enabled: bool):
-        with transaction.atomic():
-            for publisher in queryset.select_for_update().exclude(enabled=enabled):
-                publisher.enabled = enabled
-                publisher.save(update_fields=["enabled", "updated_at"])
-                audit.record(request.user, f"software_publisher.{'enable' if enabled else 'disable'}", publisher,
-                             {"enabled": not enabled}, {"enabled": enabled})
-
     @admin.action(description="Enable", permissions=["change"])
     def enable(self, request, queryset):
-        self._set_enabled(request, queryset, True)
+        set_enabled(request, queryset, self.audit_name, True)
 
     @admin.action(description="Disable (stops new registrations at once)", permissions=["change"])
     def disable(self, request, queryset):
-        self._set_enabled(request, queryset, False)
+        set_enabled(request, queryset, self.audit_name, False)
 
     @admin.action(description="Fetch keys now", permissions=["change"])
     def refresh_keys(self, request, queryset):
-        for publisher in queryset:
-            before = publisher.keys_refreshed_at
-            try:
-                with transaction.atomic():
-                    services.refresh_keys(publisher)
-                    audit.record(request.user, "software_publisher.refresh_keys", publisher,
-                                 {"keys_refreshed_at": before}, {"keys_refreshed_at": publisher.keys_refreshed_at})
-            except services.key_sets.KeysUnavailable as exc:
-                self.message_user(request, f"{publisher}: {exc}", messages.ERROR)
+        refresh_each(self, request, queryset, services.refresh_keys, self.audit_name, ("keys_refreshed_at",),
+                     (services.key_sets.KeysUnavailable,))
 
     def get_urls(self):
         return [

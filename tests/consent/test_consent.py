@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
+from oauth_ext.audit.models import AuditEntry
 from oauth_ext.consent.models import ConsentGrant
 from oauth_ext.consent.services import consent_withdrawn, consents_expired
 from oauth_ext.consent.tasks import expire_consents
@@ -189,15 +190,24 @@ def test_user_lists_and_withdraws_their_consents(signed_in, client, alice, djang
     assert client.get("/o/consents/").status_code == 403
 
 
-def test_admin_withdraw_action(signed_in, client, django_user_model):
+def test_admin_withdraw_action(signed_in, client, make_staff):
     signed_in()
-    admin = django_user_model.objects.create_superuser("root", password="pw")
-    client.force_login(admin)
     grant = ConsentGrant.objects.get()
+    form = {"action": "withdraw", "_selected_action": [grant.pk]}
+    # Seeing consents is not enough to withdraw one.
+    client.force_login(make_staff("viewer", "oauth_ext.view_consentgrant"))
     assert "alice" in client.get("/admin/oauth_ext/consentgrant/").content.decode()
-    client.post("/admin/oauth_ext/consentgrant/", {"action": "withdraw", "_selected_action": [grant.pk]})
+    client.post("/admin/oauth_ext/consentgrant/", form)
+    grant.refresh_from_db()
+    assert grant.revoked_at is None and get_access_token_model().objects.exists()
+
+    client.force_login(make_staff("helpdesk", "oauth_ext.view_consentgrant", "oauth_ext.change_consentgrant"))
+    client.post("/admin/oauth_ext/consentgrant/", form)
     grant.refresh_from_db()
     assert grant.ended == "withdrawn" and not get_access_token_model().objects.exists()
+    entry = AuditEntry.objects.get(action="consent.withdraw")
+    assert entry.actor_repr == "helpdesk" and entry.target_id == str(grant.pk)
+    assert entry.before == {"revoked_at": None, "ended": ""} and entry.after["ended"] == "withdrawn"
 
 
 def test_access_tokens_end_with_the_authorization(lifetimes, signed_in):
