@@ -324,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
               f" pushed registration: {app_settings.PAR.PUSHED_REGISTRATION}", flush=True)
         kit = create_kit(run_id, env["OAUTH_EXT_ISSUER"])
         counts = count_queries(kit, args.show_queries)
-        verify = te.es256_verify_seconds(te.Clients(secrets={}, signer=kit.par_signer), 200 if args.quick else 2000)
+        verify = te.es256_verify_seconds(kit.par_signer, 200 if args.quick else 2000)
         pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         with te.Gunicorn(port, env, args.workers, workdir / "gunicorn.log") as server:
             results = run_rounds(pool, server, kit, args)

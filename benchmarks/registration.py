@@ -315,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"registration throttle: {app_settings.REGISTRATION.THROTTLE_RATE}", flush=True)
         kit, dot = create_kit(env["OAUTH_EXT_ISSUER"]), te.create_clients(run_id, env["OAUTH_EXT_ISSUER"])
         counts = count_queries(kit, dot, args.show_queries)
-        verify = te.es256_verify_seconds(dot, 200 if args.quick else 2000)
+        verify = te.es256_verify_seconds(dot.signer, 200 if args.quick else 2000)
         pbkdf2 = pbkdf2_seconds(1 if args.quick else 3)
         pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         with te.Gunicorn(port, env, args.workers, workdir / "gunicorn.log") as server:
