@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 
 from ..audit import services as audit
+from . import resources
 from .models import ConsentGrant
 from .services import withdraw
 
@@ -12,13 +13,21 @@ AUDIT_FIELDS = ("revoked_at", "ended")
 
 @admin.register(ConsentGrant)
 class ConsentGrantAdmin(admin.ModelAdmin):
-    list_display = ("user", "client_name", "granted_at", "expires_at", "revoked_at", "ended")
+    list_display = ("user", "client_name", "granted", "granted_at", "expires_at", "revoked_at", "ended")
     list_filter = ("ended", "revoked_at")
     search_fields = ("user__username", "client_name", "software_key")
     raw_id_fields = ("user", "application")
     readonly_fields = ("user", "software_key", "client_name", "application", "scopes", "resources",
                        "authorization_details", "granted_at", "expires_at", "revoked_at", "ended")
     actions = ["withdraw"]
+
+    @admin.display(description="granted")
+    def granted(self, obj):
+        """Scopes, then services by name, then RAR types: what the user said yes to."""
+        parts = [" ".join(obj.scopes)] if obj.scopes else []
+        parts += [resources.name(uri) for uri in obj.resources]
+        parts += [detail.get("type", "?") for detail in obj.authorization_details or [] if isinstance(detail, dict)]
+        return "; ".join(parts) or "—"
 
     def has_add_permission(self, request):
         return False

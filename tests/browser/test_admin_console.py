@@ -166,3 +166,57 @@ def test_status_lists_show_what_is_served(page, log_in, snap, enroll, make_staff
     expect(page.locator(".messagelist")).to_contain_text("1 status list(s) rebuilt.")
     expect(row).not_to_contain_text("never")  # last rebuild and served exp are set
     snap("12-status-lists")
+
+
+def test_a_users_consent_is_withdrawn_and_its_tokens_die(page, log_in, snap, live_server, enroll, make_staff,
+                                                         django_user_model):
+    alice = django_user_model.objects.create_user("alice", password="pw")
+    bob = django_user_model.objects.create_user("bob", password="pw")
+    devices = enroll(alice, "laptop", "phone")  # one consent: the same software on both
+    bobs = enroll(bob, "laptop")["laptop"]
+    make_staff("privacy", "oauth_ext.view_consentgrant", "oauth_ext.change_consentgrant", "oauth_ext.view_auditentry")
+
+    log_in("privacy")
+    page.get_by_role("link", name="Consent grants").first.click()
+    page.fill("#searchbar", "alice")
+    page.press("#searchbar", "Enter")
+    rows = page.locator("#result_list tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Mail")
+    snap("13-consents-of-alice")
+    rows.first.locator("input[type=checkbox]").check()
+    page.select_option("select[name=action]", "withdraw")
+    page.get_by_role("button", name="Go").click()
+    expect(page.locator(".messagelist")).to_contain_text("1 consent(s) withdrawn")
+    expect(rows.first).to_contain_text("withdrawn")
+    snap("14-consent-withdrawn")
+
+    for device in devices.values():
+        assert api_status(live_server, device.tokens["access_token"]) == 401
+    assert api_status(live_server, bobs.tokens["access_token"]) == 200
+    page.goto("/admin/oauth_ext/auditentry/")
+    expect(page.locator("#result_list tbody tr").first).to_contain_text("consent.withdraw")
+
+
+def test_it_trusts_an_attester(page, log_in, snap, make_staff):
+    key = jose.public_jwk(jose.private_key_to_jwk(jose.generate_private_key("ES256")))
+    make_staff("it", "oauth_ext.view_attester", "oauth_ext.add_attester", "oauth_ext.change_attester",
+               "oauth_ext.view_auditentry")
+
+    log_in("it")
+    page.get_by_role("link", name="Client attesters").first.click()
+    page.get_by_role("link", name=re.compile("Add client attester")).click()
+    page.fill("#id_name", "Platform attestation service")
+    page.fill("#id_jwks", json.dumps({"keys": [key]}))
+    page.fill("#id_software_ids", '["mail-app"]')
+    page.get_by_role("button", name="Save", exact=True).click()
+    row = page.locator("#result_list tbody tr", has_text="Platform attestation service")
+    expect(row).to_contain_text(jose.jwk_thumbprint(key))
+    expect(row).to_contain_text("software mail-app")
+    snap("15-attesters")
+    row.locator("input[type=checkbox]").check()
+    page.select_option("select[name=action]", "disable")
+    page.get_by_role("button", name="Go").click()
+    page.goto("/admin/oauth_ext/auditentry/")
+    expect(page.locator("#result_list tbody tr").first).to_contain_text("attester.disable")
+    expect(page.locator("#result_list tbody")).to_contain_text("attester.add")
