@@ -1,5 +1,4 @@
-"""Verifying attestations and their proofs of possession (-11 §4, §5, §7), and the
-attester trust store (keys, refresh, import/export)."""
+"""Verifying attestations and their proofs of possession (-11 §4, §5, §7)."""
 
 from __future__ import annotations
 
@@ -11,9 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.db import transaction
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from ..conf import app_settings
 from ..core import jose, replay
@@ -187,50 +184,3 @@ def verify_combined(request: Any, attestation: Attestation) -> Any:
     if proof.jkt != attestation.jkt:  # §7.3 (4)
         raise InvalidClientAttestation(reason="the DPoP key is not the attested instance key")
     return proof
-
-
-@transaction.atomic
-def refresh_keys(attester: Attester) -> Attester:
-    """Fetch an attester's ``jwks_uri`` now."""
-    if attester.jwks_uri:
-        key_sets.refresh(attester.jwks_uri)
-        attester.keys_refreshed_at = timezone.now()
-        attester.save(update_fields=["keys_refreshed_at"])
-    return attester
-
-
-def refresh_all() -> int:
-    """Refresh every enabled attester with a ``jwks_uri``; failures are logged."""
-    refreshed = 0
-    for attester in Attester.objects.enabled().exclude(jwks_uri=""):
-        try:
-            refresh_keys(attester)
-            refreshed += 1
-        except key_sets.KeysUnavailable as exc:
-            logger.warning("keys of attester %s unavailable: %s", attester, exc)
-    return refreshed
-
-
-EXPORTED_FIELDS = ("name", "jwks", "jwks_uri", "client_ids", "software_ids", "enabled")
-
-
-def export_attesters() -> list[dict[str, Any]]:
-    return [{f: getattr(a, f) for f in EXPORTED_FIELDS} for a in Attester.objects.order_by("name")]
-
-
-@transaction.atomic
-def import_attesters(entries: list[dict[str, Any]]) -> tuple[int, int]:
-    """Create or update attesters by ``name``; all or nothing. Returns (created, updated)."""
-    created = updated = 0
-    for entry in entries:
-        if not isinstance(entry, dict) or set(entry) - set(EXPORTED_FIELDS) or "name" not in entry:
-            raise ValueError("an attester entry has unknown fields or no name")
-        attester = Attester.objects.filter(name=entry["name"]).first()
-        is_new = attester is None
-        attester = attester or Attester(name=entry["name"])
-        for name, value in entry.items():
-            setattr(attester, name, value)
-        attester.full_clean()
-        attester.save()
-        created, updated = created + is_new, updated + (not is_new)
-    return created, updated

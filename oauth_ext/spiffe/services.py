@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import logging
 import math
 import time
 from typing import Any
@@ -13,12 +12,10 @@ from django.core.cache import caches
 from django.utils import timezone
 
 from ..conf import app_settings
-from ..core import fetch, jose
+from ..core import fetch, jose, trust
 from ..core.errors import InvalidClient, InvalidRequest
 from . import bundles, ids
 from .models import SpiffeTrustDomain
-
-logger = logging.getLogger(__name__)
 
 # SPIFFE JWT-SVID §3: "Validators receiving a token with the alg parameter set to a
 # different value MUST reject the token."
@@ -47,14 +44,7 @@ def refresh(domain: SpiffeTrustDomain) -> SpiffeTrustDomain:
 
 def refresh_all() -> int:
     """Refresh every enabled domain with a bundle endpoint; failures are logged."""
-    refreshed = 0
-    for domain in SpiffeTrustDomain.objects.enabled().exclude(bundle_endpoint=""):
-        try:
-            refresh(domain)
-            refreshed += 1
-        except bundles.BundleError as exc:
-            logger.warning("SPIFFE bundle unavailable: %s", exc)
-    return refreshed
+    return trust.refresh_all(SpiffeTrustDomain.objects.enabled().exclude(bundle_endpoint=""), refresh, (bundles.BundleError,))
 
 
 def domain_of(spiffe_id: str) -> SpiffeTrustDomain | None:
