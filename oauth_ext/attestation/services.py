@@ -70,6 +70,17 @@ def unverified_claims(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return header, claims
 
 
+def _typed_jwt(token: str, typ: str, allowed: set[str], what: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The unverified header and claims of ``token`` when its ``typ`` is ``typ`` and
+    its ``alg`` one of ``allowed``: the attestation and its PoP are checked alike."""
+    header, claims = unverified_claims(token)
+    if header.get("typ") != typ:
+        raise InvalidClientAttestation(reason=f"typ {header.get('typ')!r} is not {typ}")
+    if header["alg"] not in allowed:
+        raise InvalidClientAttestation(reason=f"{what} alg {header['alg']!r} not allowed")
+    return header, claims
+
+
 def _attesters_for(client_id: str, software_id: str | None) -> list[Attester]:
     return [a for a in Attester.objects.enabled().order_by("pk") if a.may_attest(client_id, software_id)]
 
@@ -78,13 +89,9 @@ def verify_attestation(token: str, *, client_id: str, software_id: str | None = 
     """Every rule of §4 and §7.1 for the attestation of ``client_id``."""
     conf = app_settings.ATTESTATION
     now = time.time() if now is None else now
-    header, unverified = unverified_claims(token)
-    if header.get("typ") != ATTESTATION_TYP:  # §4
-        raise InvalidClientAttestation(reason=f"typ {header.get('typ')!r} is not {ATTESTATION_TYP}")
+    allowed = set(conf.SIGNING_ALGORITHMS) & jose.ASYMMETRIC_ALGORITHMS  # §7.1 (3)
+    header, unverified = _typed_jwt(token, ATTESTATION_TYP, allowed, "attestation")  # §4
     alg = header["alg"]
-    allowed = set(conf.SIGNING_ALGORITHMS) & jose.ASYMMETRIC_ALGORITHMS
-    if alg not in allowed:  # §7.1 (3)
-        raise InvalidClientAttestation(reason=f"attestation alg {alg!r} not allowed")
     if keys := jose.HEADER_KEY_MEMBERS & header.keys():
         raise InvalidClientAttestation(reason=f"keys in the attestation header are not trusted: {sorted(keys)}")
     if unverified.get("sub") != client_id:  # §7.1 (7), §7.5
@@ -122,13 +129,10 @@ def verify_pop(token: str, attestation: Attestation, *, client_id: str, now: flo
     """Every rule of §5.1 and §7.2 for the PoP JWT of a verified attestation."""
     conf = app_settings.ATTESTATION
     now = time.time() if now is None else now
-    header, _ = unverified_claims(token)
-    if header.get("typ") != POP_TYP:  # §5.1
-        raise InvalidClientAttestation(reason=f"typ {header.get('typ')!r} is not {POP_TYP}")
-    alg = header["alg"]
+    # §7.2 (3): an algorithm of the instance key's family
     allowed = set(conf.POP_SIGNING_ALGORITHMS) & jose.ASYMMETRIC_ALGORITHMS & jose.key_algorithm_family(attestation.jwk)
-    if alg not in allowed:  # §7.2 (3)
-        raise InvalidClientAttestation(reason=f"PoP alg {alg!r} not allowed for the instance key")
+    header, _ = _typed_jwt(token, POP_TYP, allowed, "PoP")  # §5.1
+    alg = header["alg"]
     try:  # §7.2 (4): the cnf key, never one from the PoP's header
         _, claims = jose.verify_jws(token, key=jose.load_public_jwk(attestation.jwk), algorithms={alg}, max_bytes=conf.MAX_BYTES)
     except jose.JOSEError as exc:
