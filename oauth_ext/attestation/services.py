@@ -1,9 +1,7 @@
-"""Verifying attestations and their proofs of possession (-11 §4, §5, §7), and the
-attester trust store (keys, refresh, import/export)."""
+"""Verifying attestations and their proofs of possession (-11 §4, §5, §7)."""
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import time
@@ -11,9 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.db import transaction
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from ..conf import app_settings
 from ..core import jose, replay
@@ -64,12 +60,19 @@ def _number(value: Any) -> bool:
 
 def unverified_claims(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
     try:
-        header = jose.unverified_header(token, max_bytes=app_settings.ATTESTATION.MAX_BYTES)
-        claims = json.loads(jose.b64url_decode(token.split(".")[1]))
-    except (jose.JOSEError, ValueError, UnicodeDecodeError) as exc:
+        return jose.unverified(token, max_bytes=app_settings.ATTESTATION.MAX_BYTES)
+    except jose.JOSEError as exc:
         raise InvalidClientAttestation(reason=f"malformed JWT: {exc}") from exc
-    if not isinstance(claims, dict):
-        raise InvalidClientAttestation(reason="JWT payload is not an object")
+
+
+def _typed_jwt(token: str, typ: str, allowed: set[str], what: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The unverified header and claims of ``token`` when its ``typ`` is ``typ`` and
+    its ``alg`` one of ``allowed``: the attestation and its PoP are checked alike."""
+    header, claims = unverified_claims(token)
+    if header.get("typ") != typ:
+        raise InvalidClientAttestation(reason=f"typ {header.get('typ')!r} is not {typ}")
+    if header["alg"] not in allowed:
+        raise InvalidClientAttestation(reason=f"{what} alg {header['alg']!r} not allowed")
     return header, claims
 
 
@@ -81,13 +84,9 @@ def verify_attestation(token: str, *, client_id: str, software_id: str | None = 
     """Every rule of §4 and §7.1 for the attestation of ``client_id``."""
     conf = app_settings.ATTESTATION
     now = time.time() if now is None else now
-    header, unverified = unverified_claims(token)
-    if header.get("typ") != ATTESTATION_TYP:  # §4
-        raise InvalidClientAttestation(reason=f"typ {header.get('typ')!r} is not {ATTESTATION_TYP}")
+    allowed = set(conf.SIGNING_ALGORITHMS) & jose.ASYMMETRIC_ALGORITHMS  # §7.1 (3)
+    header, unverified = _typed_jwt(token, ATTESTATION_TYP, allowed, "attestation")  # §4
     alg = header["alg"]
-    allowed = set(conf.SIGNING_ALGORITHMS) & jose.ASYMMETRIC_ALGORITHMS
-    if alg not in allowed:  # §7.1 (3)
-        raise InvalidClientAttestation(reason=f"attestation alg {alg!r} not allowed")
     if keys := jose.HEADER_KEY_MEMBERS & header.keys():
         raise InvalidClientAttestation(reason=f"keys in the attestation header are not trusted: {sorted(keys)}")
     if unverified.get("sub") != client_id:  # §7.1 (7), §7.5
@@ -125,13 +124,10 @@ def verify_pop(token: str, attestation: Attestation, *, client_id: str, now: flo
     """Every rule of §5.1 and §7.2 for the PoP JWT of a verified attestation."""
     conf = app_settings.ATTESTATION
     now = time.time() if now is None else now
-    header, _ = unverified_claims(token)
-    if header.get("typ") != POP_TYP:  # §5.1
-        raise InvalidClientAttestation(reason=f"typ {header.get('typ')!r} is not {POP_TYP}")
-    alg = header["alg"]
+    # §7.2 (3): an algorithm of the instance key's family
     allowed = set(conf.POP_SIGNING_ALGORITHMS) & jose.ASYMMETRIC_ALGORITHMS & jose.key_algorithm_family(attestation.jwk)
-    if alg not in allowed:  # §7.2 (3)
-        raise InvalidClientAttestation(reason=f"PoP alg {alg!r} not allowed for the instance key")
+    header, _ = _typed_jwt(token, POP_TYP, allowed, "PoP")  # §5.1
+    alg = header["alg"]
     try:  # §7.2 (4): the cnf key, never one from the PoP's header
         _, claims = jose.verify_jws(token, key=jose.load_public_jwk(attestation.jwk), algorithms={alg}, max_bytes=conf.MAX_BYTES)
     except jose.JOSEError as exc:
@@ -187,50 +183,3 @@ def verify_combined(request: Any, attestation: Attestation) -> Any:
     if proof.jkt != attestation.jkt:  # §7.3 (4)
         raise InvalidClientAttestation(reason="the DPoP key is not the attested instance key")
     return proof
-
-
-@transaction.atomic
-def refresh_keys(attester: Attester) -> Attester:
-    """Fetch an attester's ``jwks_uri`` now."""
-    if attester.jwks_uri:
-        key_sets.refresh(attester.jwks_uri)
-        attester.keys_refreshed_at = timezone.now()
-        attester.save(update_fields=["keys_refreshed_at"])
-    return attester
-
-
-def refresh_all() -> int:
-    """Refresh every enabled attester with a ``jwks_uri``; failures are logged."""
-    refreshed = 0
-    for attester in Attester.objects.enabled().exclude(jwks_uri=""):
-        try:
-            refresh_keys(attester)
-            refreshed += 1
-        except key_sets.KeysUnavailable as exc:
-            logger.warning("keys of attester %s unavailable: %s", attester, exc)
-    return refreshed
-
-
-EXPORTED_FIELDS = ("name", "jwks", "jwks_uri", "client_ids", "software_ids", "enabled")
-
-
-def export_attesters() -> list[dict[str, Any]]:
-    return [{f: getattr(a, f) for f in EXPORTED_FIELDS} for a in Attester.objects.order_by("name")]
-
-
-@transaction.atomic
-def import_attesters(entries: list[dict[str, Any]]) -> tuple[int, int]:
-    """Create or update attesters by ``name``; all or nothing. Returns (created, updated)."""
-    created = updated = 0
-    for entry in entries:
-        if not isinstance(entry, dict) or set(entry) - set(EXPORTED_FIELDS) or "name" not in entry:
-            raise ValueError("an attester entry has unknown fields or no name")
-        attester = Attester.objects.filter(name=entry["name"]).first()
-        is_new = attester is None
-        attester = attester or Attester(name=entry["name"])
-        for name, value in entry.items():
-            setattr(attester, name, value)
-        attester.full_clean()
-        attester.save()
-        created, updated = created + is_new, updated + (not is_new)
-    return created, updated

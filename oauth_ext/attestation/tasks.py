@@ -2,9 +2,10 @@
 
 from celery import shared_task
 
-from . import services
+from ..core import trust
+from .models import Attester
 
 
 @shared_task(name="oauth_ext.attestation.refresh_keys")
 def refresh_attester_keys() -> int:
-    return services.refresh_all()
+    return trust.refresh_all(Attester.objects.refreshable())

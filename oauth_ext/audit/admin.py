@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 
 from django.contrib import admin, messages
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.html import format_html
 
+from ..core import trust
+from ..core.jwks import KeysUnavailable
 from . import services
 from .models import AuditEntry
 
@@ -71,6 +73,47 @@ def refresh_each(modeladmin, request, queryset, refresh, audit_name: str, fields
                 services.record(request.user, f"{audit_name}.refresh_keys", obj, before, services.snapshot(obj, fields))
         except errors as exc:
             modeladmin.message_user(request, f"{obj}: {exc}", messages.ERROR)
+
+
+def disable_action(description: str):
+    """The audited "Disable" action of a trust store; ``description`` says what
+    stops working, which differs from store to store."""
+
+    @admin.action(description=description, permissions=["change"])
+    def disable(modeladmin, request, queryset):
+        set_enabled(request, queryset, modeladmin.audit_name, False)
+
+    return disable
+
+
+class TrustStoreAdminMixin(AuditedAdminMixin):
+    """What every trust store's admin does alike: filter on and enable audited, and
+    URLs typed without a scheme taken as https (a key or bundle endpoint is never http)."""
+
+    list_filter = ("enabled",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.action(description="Enable", permissions=["change"])
+    def enable(self, request, queryset):
+        set_enabled(request, queryset, self.audit_name, True)
+
+
+class KeyedPartyAdminMixin(TrustStoreAdminMixin):
+    """The admin of a ``core.trust.KeyedParty``: its key fingerprints, and "Fetch
+    keys now" through the one refresh service, audited."""
+
+    readonly_fields = ("fingerprints", "keys_refreshed_at", "created_at", "updated_at")
+    actions = ["enable", "disable", "refresh_keys"]
+
+    @admin.display(description="key fingerprints (RFC 7638)")
+    def fingerprints(self, obj):
+        if obj.jwks_uri and not obj.jwks:
+            return f"fetched from {obj.jwks_uri}"
+        return ", ".join(obj.key_fingerprints()) or "—"
+
+    @admin.action(description="Fetch keys now", permissions=["change"])
+    def refresh_keys(self, request, queryset):
+        refresh_each(self, request, queryset, trust.refresh_keys, self.audit_name, ("keys_refreshed_at",), (KeysUnavailable,))
 
 
 @admin.register(AuditEntry)

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from rest_framework import permissions
-from rest_framework.authentication import SessionAuthentication
-from rest_framework.response import Response
-from rest_framework.views import APIView
-
+from ..core.self_service import OwnRowActionView, OwnRowsListView
 from .models import ClientInstance
 from .services import revoke_instance
 
@@ -26,20 +22,17 @@ def describe(instance: ClientInstance) -> dict:
     }
 
 
-class _UserAPIView(APIView):
-    authentication_classes = [SessionAuthentication]
-    permission_classes = [permissions.IsAuthenticated]
+class _OwnDevices:
+    describe = staticmethod(describe)
+
+    def owned(self, request):
+        return ClientInstance.objects.for_user(request.user).select_related("application")
 
 
-class DeviceListView(_UserAPIView):
-    def get(self, request):
-        instances = ClientInstance.objects.for_user(request.user).select_related("application").order_by("-created_at")
-        return Response([describe(i) for i in instances])
+class DeviceListView(_OwnDevices, OwnRowsListView):
+    ordering = "-created_at"
 
 
-class DeviceRevokeView(_UserAPIView):
-    def post(self, request, pk: int):
-        instance = ClientInstance.objects.for_user(request.user).select_related("application").filter(pk=pk).first()
-        if instance is None:
-            return Response({"detail": "Not found."}, status=404)
-        return Response(describe(revoke_instance(instance, by=request.user)))
+class DeviceRevokeView(_OwnDevices, OwnRowActionView):
+    def act(self, instance: ClientInstance, user) -> ClientInstance:
+        return revoke_instance(instance, by=user)

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework import permissions
-from rest_framework.authentication import SessionAuthentication
-from rest_framework.response import Response
-from rest_framework.views import APIView
-
+from ..core.self_service import OwnRowActionView, OwnRowsListView
 from . import resources
 from .models import ConsentGrant
 from .services import withdraw
@@ -28,20 +24,17 @@ def describe(grant: ConsentGrant) -> dict[str, Any]:
     }
 
 
-class _UserAPIView(APIView):
-    authentication_classes = [SessionAuthentication]
-    permission_classes = [permissions.IsAuthenticated]
+class _OwnConsents:
+    describe = staticmethod(describe)
+
+    def owned(self, request):
+        return ConsentGrant.objects.for_user(request.user)
 
 
-class ConsentListView(_UserAPIView):
-    def get(self, request):
-        grants = ConsentGrant.objects.for_user(request.user).order_by("-granted_at")
-        return Response([describe(g) for g in grants])
+class ConsentListView(_OwnConsents, OwnRowsListView):
+    ordering = "-granted_at"
 
 
-class ConsentWithdrawView(_UserAPIView):
-    def post(self, request, pk: int):
-        grant = ConsentGrant.objects.for_user(request.user).filter(pk=pk).first()
-        if grant is None:
-            return Response({"detail": "Not found."}, status=404)
-        return Response(describe(withdraw(grant, by=request.user)))
+class ConsentWithdrawView(_OwnConsents, OwnRowActionView):
+    def act(self, grant: ConsentGrant, user) -> ConsentGrant:
+        return withdraw(grant, by=user)

@@ -191,6 +191,19 @@ def unverified_header(token: Any, *, max_bytes: int) -> dict[str, Any]:
     return header
 
 
+def unverified(token: Any, *, max_bytes: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The header and claims of a compact JWS before its signature is checked: what
+    picks the key (``iss``, ``sub``, ``kid``); nothing else may be trusted yet."""
+    header = unverified_header(token, max_bytes=max_bytes)
+    try:
+        claims = json.loads(b64url_decode(token.split(".")[1]))
+    except (JOSEError, ValueError, UnicodeDecodeError) as exc:
+        raise JOSEError("payload is not base64url JSON") from exc
+    if not isinstance(claims, dict):
+        raise JOSEError("payload is not a JSON object")
+    return header, claims
+
+
 def verify_jws(token: str, *, key: Any, algorithms: list[str] | set[str] | frozenset[str], max_bytes: int) -> tuple[dict[str, Any], dict[str, Any]]:
     """Verify a compact JWS and return ``(header, claims)``.
 

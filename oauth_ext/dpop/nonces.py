@@ -8,29 +8,18 @@ time step.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import struct
 import time
 
-from django.conf import settings
-from django.utils.crypto import salted_hmac
-
 from ..conf import app_settings
-from ..core import jose
+from ..core import jose, mac_tokens
 
 AS_AUDIENCE = "as"
 
 
-def _secret() -> bytes:
-    configured = app_settings.DPOP.NONCE_SECRET
-    if configured:
-        return configured.encode() if isinstance(configured, str) else configured
-    return salted_hmac("oauth_ext.dpop.nonce", "secret", secret=settings.SECRET_KEY, algorithm="sha256").digest()
-
-
 def _mac(audience: str, step: int) -> bytes:
-    return hmac.new(_secret(), audience.encode() + b"\x00" + struct.pack(">Q", step), hashlib.sha256).digest()[:18]
+    key = mac_tokens.secret(app_settings.DPOP.NONCE_SECRET, "oauth_ext.dpop.nonce")
+    return mac_tokens.mac(key, audience.encode() + b"\x00" + mac_tokens.pack_time(step), 18)
 
 
 def _step(now: float) -> int:
@@ -39,18 +28,13 @@ def _step(now: float) -> int:
 
 def issue(audience: str = AS_AUDIENCE, *, now: float | None = None) -> str:
     step = _step(time.time() if now is None else now)
-    return jose.b64url_encode(struct.pack(">Q", step) + _mac(audience, step))
+    return jose.b64url_encode(mac_tokens.pack_time(step) + _mac(audience, step))
 
 
 def is_valid(nonce: object, audience: str = AS_AUDIENCE, *, now: float | None = None) -> bool:
-    if not isinstance(nonce, str) or len(nonce) > 64:
+    raw = mac_tokens.decode(nonce, 8 + 18)
+    if raw is None:
         return False
-    try:
-        raw = jose.b64url_decode(nonce)
-    except jose.JOSEError:
-        return False
-    if len(raw) != 26:
-        return False
-    step = struct.unpack(">Q", raw[:8])[0]
+    step = mac_tokens.unpack_time(raw)
     current = _step(time.time() if now is None else now)
     return step in (current, current - 1) and hmac.compare_digest(raw[8:], _mac(audience, step))

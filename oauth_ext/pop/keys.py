@@ -7,19 +7,15 @@ can repeat it at introspection without storing it.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from typing import Any
 
-from django.conf import settings
-from django.utils.crypto import salted_hmac
 from jwcrypto import jwe as jc_jwe
 from jwcrypto import jwk as jc_jwk
 from jwcrypto.common import JWException
 
 from ..conf import app_settings
-from ..core import jose
+from ..core import jose, mac_tokens
 
 SYMMETRIC_ALG = "HS256"
 
@@ -40,16 +36,9 @@ def parse_req_cnf(value: str) -> dict[str, Any]:
     return jose.public_jwk(jwk)
 
 
-def _secret() -> bytes:
-    configured = app_settings.POP.KEY_SECRET
-    if configured:
-        return configured.encode() if isinstance(configured, str) else configured
-    return salted_hmac("oauth_ext.pop.key", "secret", secret=settings.SECRET_KEY, algorithm="sha256").digest()
-
-
 def symmetric_key(jti: str) -> dict[str, Any]:
     """The symmetric PoP key of the token with this ``jti``."""
-    k = hmac.new(_secret(), b"pop\x00" + jti.encode(), hashlib.sha256).digest()
+    k = mac_tokens.mac(mac_tokens.secret(app_settings.POP.KEY_SECRET, "oauth_ext.pop.key"), b"pop\x00" + jti.encode(), 32)
     return {"kty": "oct", "k": jose.b64url_encode(k), "alg": SYMMETRIC_ALG, "kid": jti}
 
 

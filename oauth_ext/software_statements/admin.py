@@ -6,16 +6,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from ..audit.admin import AuditedAdminMixin, refresh_each, set_enabled
+from ..audit.admin import KeyedPartyAdminMixin, disable_action
 from . import services
 from .models import SoftwarePublisher
-
-POLICY_FIELDS = ("name", "issuer", "jwks", "jwks_uri", "software_ids", "allowed_grant_types", "scope_ceiling",
-                 "redirect_uri_forms", "allowed_auth_methods", "require_instance_key", "allow_stateless", "enabled")
 
 
 class StatementForm(forms.Form):
@@ -24,9 +20,9 @@ class StatementForm(forms.Form):
 
 
 @admin.register(SoftwarePublisher)
-class SoftwarePublisherAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class SoftwarePublisherAdmin(KeyedPartyAdminMixin, admin.ModelAdmin):
     audit_name = "software_publisher"
-    audit_fields = POLICY_FIELDS
+    audit_fields = SoftwarePublisher.store_fields
     list_display = ("name", "issuer", "enabled", "fingerprints", "policy", "keys_refreshed_at", "updated_at")
     list_filter = ("enabled", "allow_stateless")
     search_fields = ("name", "issuer")
@@ -37,34 +33,13 @@ class SoftwarePublisherAdmin(AuditedAdminMixin, admin.ModelAdmin):
                                "allowed_auth_methods", "require_instance_key", "allow_stateless")}),
         ("History", {"fields": ("created_at", "updated_at")}),
     )
-    readonly_fields = ("fingerprints", "keys_refreshed_at", "created_at", "updated_at")
-    actions = ["enable", "disable", "refresh_keys"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-    @admin.display(description="key fingerprints (RFC 7638)")
-    def fingerprints(self, obj):
-        if obj.jwks_uri and not obj.jwks:
-            return f"fetched from {obj.jwks_uri}"
-        return ", ".join(obj.key_fingerprints()) or "—"
+    disable = disable_action("Disable (stops new registrations at once)")
 
     @admin.display(description="policy")
     def policy(self, obj):
         software = ", ".join(obj.software_ids) or "any software"
         return (f"{software}; grants {', '.join(obj.allowed_grant_types)}; scopes {' '.join(obj.scope_ceiling) or '—'}; "
                 f"{'stateless' if obj.allow_stateless else 'stateful'}")
-
-    @admin.action(description="Enable", permissions=["change"])
-    def enable(self, request, queryset):
-        set_enabled(request, queryset, self.audit_name, True)
-
-    @admin.action(description="Disable (stops new registrations at once)", permissions=["change"])
-    def disable(self, request, queryset):
-        set_enabled(request, queryset, self.audit_name, False)
-
-    @admin.action(description="Fetch keys now", permissions=["change"])
-    def refresh_keys(self, request, queryset):
-        refresh_each(self, request, queryset, services.refresh_keys, self.audit_name, ("keys_refreshed_at",),
-                     (services.key_sets.KeysUnavailable,))
 
     def get_urls(self):
         return [

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..core import jose
+from ..core.trust import KeyedParty
 
 REDIRECT_URI_FORMS = ("https", "loopback", "private_use")  # RFC 8252 §7.1–7.3 and web clients
 
@@ -23,17 +22,12 @@ def default_auth_methods() -> list[str]:
     return ["private_key_jwt"]
 
 
-class PublisherQuerySet(models.QuerySet):
-    def enabled(self) -> PublisherQuerySet:
-        return self.filter(enabled=True)
+LIST_FIELDS = ("software_ids", "allowed_grant_types", "scope_ceiling", "redirect_uri_forms", "allowed_auth_methods")
 
 
-class SoftwarePublisher(models.Model):
+class SoftwarePublisher(KeyedParty):
     name = models.CharField(_("name"), max_length=200)
     issuer = models.CharField(_("statement issuer"), max_length=500, unique=True, help_text=_("The iss of its software statements."))
-    jwks = models.JSONField(_("JWKS"), null=True, blank=True)
-    jwks_uri = models.URLField(_("JWKS URI"), max_length=2000, blank=True)
-    keys_refreshed_at = models.DateTimeField(_("keys last fetched"), null=True, blank=True)
     software_ids = models.JSONField(
         _("software IDs"), default=list, blank=True, help_text=_("software_id values it may vouch for; empty means any.")
     )
@@ -43,11 +37,10 @@ class SoftwarePublisher(models.Model):
     allowed_auth_methods = models.JSONField(_("allowed token_endpoint_auth_methods"), default=default_auth_methods)
     require_instance_key = models.BooleanField(_("instances must present a key"), default=True)
     allow_stateless = models.BooleanField(_("stateless instances allowed"), default=False)
-    enabled = models.BooleanField(_("enabled"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
-    objects = PublisherQuerySet.as_manager()
+    store_key = "issuer"
+    store_fields = ("name", "issuer", "jwks", "jwks_uri", *LIST_FIELDS, "require_instance_key", "allow_stateless", "enabled")
+    store_noun = "publisher"
 
     class Meta:
         verbose_name = _("software publisher")
@@ -55,23 +48,7 @@ class SoftwarePublisher(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        errors: dict[str, str] = {}
-        if bool(self.jwks) == bool(self.jwks_uri):
-            errors["jwks"] = _("Give exactly one of jwks and jwks_uri.")
-        if self.jwks:
-            try:
-                jose.validate_public_jwks(self.jwks)
-            except jose.JOSEError as exc:
-                errors["jwks"] = str(exc)
+    def clean_policy(self, errors: dict[str, str]) -> None:
         if not set(self.redirect_uri_forms) <= set(REDIRECT_URI_FORMS):
             errors["redirect_uri_forms"] = _("Forms are https, loopback and private_use.")
-        for field in ("software_ids", "allowed_grant_types", "scope_ceiling", "redirect_uri_forms", "allowed_auth_methods"):
-            value = getattr(self, field)
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                errors[field] = _("A list of strings.")
-        if errors:
-            raise ValidationError(errors)
-
-    def key_fingerprints(self) -> list[str]:
-        return [jose.jwk_thumbprint(key) for key in (self.jwks or {}).get("keys", [])]
+        self.check_string_lists(LIST_FIELDS, errors)

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import logging
 import time
 from typing import Any
-
-from django.db import transaction
-from django.utils import timezone
 
 from ..conf import app_settings
 from ..core import jose
@@ -17,8 +12,6 @@ from ..core.errors import OAuthError
 from ..registration import metadata as client_metadata
 from .errors import InvalidSoftwareStatement, UnapprovedSoftwareStatement
 from .models import SoftwarePublisher
-
-logger = logging.getLogger(__name__)
 
 MAX_STATEMENT_BYTES = 16384
 # Claims about the statement itself, not client metadata.
@@ -33,11 +26,10 @@ def verify_statement(statement: Any, *, now: float | None = None) -> tuple[Softw
     """
     now = time.time() if now is None else now
     try:
-        header = jose.unverified_header(statement, max_bytes=MAX_STATEMENT_BYTES)
-        unverified = json.loads(jose.b64url_decode(statement.split(".")[1]))
-    except (jose.JOSEError, ValueError, UnicodeDecodeError) as exc:
+        header, unverified = jose.unverified(statement, max_bytes=MAX_STATEMENT_BYTES)
+    except jose.JOSEError as exc:
         raise InvalidSoftwareStatement(reason=f"malformed: {exc}") from exc
-    if not isinstance(unverified, dict) or not isinstance(unverified.get("iss"), str):
+    if not isinstance(unverified.get("iss"), str):
         raise InvalidSoftwareStatement(reason="no iss")
     publisher = SoftwarePublisher.objects.filter(issuer=unverified["iss"]).first()
     if publisher is None or not publisher.enabled:
@@ -85,53 +77,3 @@ def check_statement(statement: str) -> dict[str, Any]:
                 "claims": claims}
     shown = {k: v for k, v in meta.as_response().items() if k not in ("jwks", "jwks_uri") or k in claims}
     return {"accepted": True, "publisher": publisher, "claims": claims, "metadata": shown}
-
-
-@transaction.atomic
-def refresh_keys(publisher: SoftwarePublisher) -> SoftwarePublisher:
-    """Fetch a publisher's ``jwks_uri`` now, so a broken or rotated set shows up
-    in the admin before a registration needs it."""
-    if publisher.jwks_uri:
-        key_sets.refresh(publisher.jwks_uri)
-        publisher.keys_refreshed_at = timezone.now()
-        publisher.save(update_fields=["keys_refreshed_at"])
-    return publisher
-
-
-def refresh_all() -> int:
-    """Refresh every enabled publisher with a ``jwks_uri``; the failures are logged."""
-    refreshed = 0
-    for publisher in SoftwarePublisher.objects.enabled().exclude(jwks_uri=""):
-        try:
-            refresh_keys(publisher)
-            refreshed += 1
-        except key_sets.KeysUnavailable as exc:
-            logger.warning("keys of publisher %s unavailable: %s", publisher, exc)
-    return refreshed
-
-
-EXPORTED_FIELDS = ("name", "issuer", "jwks", "jwks_uri", "software_ids", "allowed_grant_types", "scope_ceiling",
-                   "redirect_uri_forms", "allowed_auth_methods", "require_instance_key", "allow_stateless", "enabled")
-
-
-def export_publishers() -> list[dict[str, Any]]:
-    return [{f: getattr(p, f) for f in EXPORTED_FIELDS} for p in SoftwarePublisher.objects.order_by("issuer")]
-
-
-@transaction.atomic
-def import_publishers(entries: list[dict[str, Any]]) -> tuple[int, int]:
-    """Create or update publishers by ``issuer``; all or nothing. Returns (created, updated)."""
-    created = updated = 0
-    for entry in entries:
-        unknown = set(entry) - set(EXPORTED_FIELDS)
-        if unknown or "issuer" not in entry:
-            raise ValueError(f"publisher entry with unknown fields {sorted(unknown)} or without issuer")
-        publisher = SoftwarePublisher.objects.filter(issuer=entry["issuer"]).first()
-        is_new = publisher is None
-        publisher = publisher or SoftwarePublisher(issuer=entry["issuer"])
-        for name, value in entry.items():
-            setattr(publisher, name, value)
-        publisher.full_clean()
-        publisher.save()
-        created, updated = created + is_new, updated + (not is_new)
-    return created, updated

@@ -2,9 +2,10 @@
 
 from celery import shared_task
 
-from . import services
+from ..core import trust
+from .models import SoftwarePublisher
 
 
 @shared_task(name="oauth_ext.software_statements.refresh_keys")
 def refresh_publisher_keys() -> int:
-    return services.refresh_all()
+    return trust.refresh_all(SoftwarePublisher.objects.refreshable())

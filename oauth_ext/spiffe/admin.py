@@ -2,24 +2,24 @@
 fetch, enable / disable and refresh; every change audited."""
 
 from django.contrib import admin
-from django.db import models
 
-from ..audit.admin import AuditedAdminMixin, refresh_each, set_enabled
+from ..audit.admin import TrustStoreAdminMixin, disable_action, refresh_each
 from ..core import jose
 from . import bundles, services
 from .models import SpiffeTrustDomain
 
 
 @admin.register(SpiffeTrustDomain)
-class SpiffeTrustDomainAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class SpiffeTrustDomainAdmin(TrustStoreAdminMixin, admin.ModelAdmin):
     audit_name = "spiffe_trust_domain"
     audit_fields = ("trust_domain", "bundle_endpoint", "enabled")
     list_display = ("trust_domain", "bundle_endpoint", "enabled", "fingerprints", "spiffe_sequence", "refreshed_at")
-    list_filter = ("enabled",)
     search_fields = ("trust_domain",)
     readonly_fields = ("fingerprints", "spiffe_sequence", "refreshed_at", "created_at", "updated_at")
+    # The form in the model's own order (enabled and the dates come from core.trust.TrustedParty).
+    fields = ("trust_domain", "bundle_endpoint", "bundle", "enabled", *readonly_fields)
     actions = ["enable", "disable", "refresh_bundles"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    disable = disable_action("Disable (its SVIDs stop working at once)")
 
     @admin.display(description="bundle key fingerprints (RFC 7638)")
     def fingerprints(self, obj):
@@ -31,14 +31,6 @@ class SpiffeTrustDomainAdmin(AuditedAdminMixin, admin.ModelAdmin):
             except jose.JOSEError:
                 prints.append("unreadable key")
         return ", ".join(prints) or "—"
-
-    @admin.action(description="Enable", permissions=["change"])
-    def enable(self, request, queryset):
-        set_enabled(request, queryset, self.audit_name, True)
-
-    @admin.action(description="Disable (its SVIDs stop working at once)", permissions=["change"])
-    def disable(self, request, queryset):
-        set_enabled(request, queryset, self.audit_name, False)
 
     @admin.action(description="Fetch bundles now", permissions=["change"])
     def refresh_bundles(self, request, queryset):

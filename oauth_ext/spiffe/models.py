@@ -6,15 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..core.trust import TrustedParty
 from . import ids
 
 
-class TrustDomainQuerySet(models.QuerySet):
-    def enabled(self) -> TrustDomainQuerySet:
-        return self.filter(enabled=True)
-
-
-class SpiffeTrustDomain(models.Model):
+class SpiffeTrustDomain(TrustedParty):
     trust_domain = models.CharField(_("trust domain"), max_length=255, unique=True, help_text=_("e.g. example.org"))
     bundle_endpoint = models.URLField(
         _("bundle endpoint"), max_length=2000, blank=True,
@@ -26,11 +22,6 @@ class SpiffeTrustDomain(models.Model):
     )
     spiffe_sequence = models.BigIntegerField(_("bundle sequence"), null=True, blank=True)
     refreshed_at = models.DateTimeField(_("bundle last fetched"), null=True, blank=True)
-    enabled = models.BooleanField(_("enabled"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = TrustDomainQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("SPIFFE trust domain")

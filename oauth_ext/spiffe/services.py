@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import json
-import logging
 import math
 import time
 from typing import Any
@@ -13,12 +11,10 @@ from django.core.cache import caches
 from django.utils import timezone
 
 from ..conf import app_settings
-from ..core import fetch, jose
+from ..core import fetch, jose, trust
 from ..core.errors import InvalidClient, InvalidRequest
 from . import bundles, ids
 from .models import SpiffeTrustDomain
-
-logger = logging.getLogger(__name__)
 
 # SPIFFE JWT-SVID §3: "Validators receiving a token with the alg parameter set to a
 # different value MUST reject the token."
@@ -47,14 +43,7 @@ def refresh(domain: SpiffeTrustDomain) -> SpiffeTrustDomain:
 
 def refresh_all() -> int:
     """Refresh every enabled domain with a bundle endpoint; failures are logged."""
-    refreshed = 0
-    for domain in SpiffeTrustDomain.objects.enabled().exclude(bundle_endpoint=""):
-        try:
-            refresh(domain)
-            refreshed += 1
-        except bundles.BundleError as exc:
-            logger.warning("SPIFFE bundle unavailable: %s", exc)
-    return refreshed
+    return trust.refresh_all(SpiffeTrustDomain.objects.enabled().exclude(bundle_endpoint=""), refresh, (bundles.BundleError,))
 
 
 def domain_of(spiffe_id: str) -> SpiffeTrustDomain | None:
@@ -83,13 +72,9 @@ def _number(value: Any) -> bool:
 
 def unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
     try:
-        header = jose.unverified_header(token, max_bytes=app_settings.CLIENT_AUTH.ASSERTION_MAX_BYTES)
-        claims = json.loads(jose.b64url_decode(token.split(".")[1]))
-    except (jose.JOSEError, ValueError, UnicodeDecodeError) as exc:
+        return jose.unverified(token, max_bytes=app_settings.CLIENT_AUTH.ASSERTION_MAX_BYTES)
+    except jose.JOSEError as exc:
         raise InvalidRequest("client_assertion is not a valid JWT", reason=str(exc)) from exc
-    if not isinstance(claims, dict):
-        raise InvalidRequest("client_assertion is not a valid JWT")
-    return header, claims
 
 
 def verify_jwt_svid(token: str, *, now: float | None = None) -> dict[str, Any]:
