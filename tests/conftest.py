@@ -127,6 +127,21 @@ def token_request(client):
     return post
 
 
+@pytest.fixture
+def issue(make_client, token_request):
+    """Factory: a client_credentials access token (scope ``read``) for ``client`` or a
+    fresh private_key_jwt client, DPoP-bound when given a key."""
+
+    def run(key: Any = None, *, scope: str = "read", client: RegisteredClient | None = None) -> str:
+        client = client or make_client()
+        headers = {"HTTP_DPOP": key.proof("POST", f"{ISSUER}{TOKEN_URL}")} if key else {}
+        status, body, _ = token_request({"grant_type": "client_credentials", "scope": scope, **client.form()}, **headers)
+        assert status == 200, body
+        return body["access_token"]
+
+    return run
+
+
 def basic_auth(client_id: str, secret: str) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()}
 

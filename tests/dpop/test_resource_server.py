@@ -19,20 +19,6 @@ TOKEN_HTU = "https://as.example.com/o/token/"
 API = "http://testserver/api/me/"
 
 
-@pytest.fixture
-def issue(make_client, token_request):
-    """Issue a token for a fresh client: DPoP-bound when given a key."""
-
-    def issue_token(key: DPoPKey | None = None, scope: str = "read") -> str:
-        registered = make_client()
-        headers = {"HTTP_DPOP": key.proof("POST", TOKEN_HTU)} if key else {}
-        status, body, _ = token_request({"grant_type": "client_credentials", "scope": scope, **registered.form()}, **headers)
-        assert status == 200, body
-        return body["access_token"]
-
-    return issue_token
-
-
 def call(client, token, key=None, *, url=API, scheme="DPoP", proof=None, **proof_claims):
     headers = {"HTTP_AUTHORIZATION": f"{scheme} {token}"}
     if proof is not None:

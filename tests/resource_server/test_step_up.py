@@ -21,18 +21,6 @@ PAYMENT_DETAIL = {
 }
 
 
-@pytest.fixture
-def issue(make_client, token_request):
-    def issue_token(key=None):
-        registered = make_client()
-        headers = {"HTTP_DPOP": key.proof("POST", TOKEN_HTU)} if key else {}
-        status, body, _ = token_request({"grant_type": "client_credentials", "scope": "read", **registered.form()}, **headers)
-        assert status == 200, body
-        return body["access_token"]
-
-    return issue_token
-
-
 def pay(client, headers, order=ORDER):
     return client.post("/api/payments/", data=json.dumps(order), content_type="application/json", **headers)
 

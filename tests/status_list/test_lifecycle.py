@@ -25,18 +25,6 @@ def _fresh_cache():
     status_client.forget()
 
 
-@pytest.fixture
-def issue(make_client, token_request):
-    def issue_token(key=None):
-        registered = make_client()
-        headers = {"HTTP_DPOP": key.proof("POST", TOKEN_HTU)} if key else {}
-        status, body, _ = token_request({"grant_type": "client_credentials", "scope": "read", **registered.form()}, **headers)
-        assert status == 200, body
-        return registered, body["access_token"]
-
-    return issue_token
-
-
 def reference(token):
     return jwt.decode(token, options={"verify_signature": False})["status"]["status_list"]
 
@@ -53,7 +41,7 @@ def served_list(client, uri):
 
 
 def test_tokens_carry_a_status_reference(issue):
-    _, token = issue()
+    token = issue()
     ref = reference(token)
     assert ref["uri"].startswith("https://as.example.com/o/statuslists/")
     assert 0 <= ref["idx"] < 1_048_576
@@ -61,13 +49,13 @@ def test_tokens_carry_a_status_reference(issue):
 
 
 def test_indices_are_distinct_and_spread(issue):
-    indices = [reference(issue()[1])["idx"] for _ in range(12)]
+    indices = [reference(issue())["idx"] for _ in range(12)]
     assert len(set(indices)) == 12
     assert sorted(indices) != indices or max(indices) - min(indices) > 1000  # not handed out in sequence
 
 
 def test_served_list_token(client, issue):
-    _, token = issue()
+    token = issue()
     ref = reference(token)
     response, header, claims, array = served_list(client, ref["uri"])
     assert header["typ"] == "statuslist+jwt"
@@ -82,9 +70,9 @@ def test_served_list_token(client, issue):
     assert client.get("/o/statuslists/999999").status_code == 404
 
 
-def test_revocation_sets_the_bit(client, issue, django_capture_on_commit_callbacks):
-    registered, token = issue()
-    _, other = issue()
+def test_revocation_sets_the_bit(client, issue, make_client, django_capture_on_commit_callbacks):
+    registered = make_client()
+    token, other = issue(client=registered), issue()
     ref = reference(token)
     before, *_ = served_list(client, ref["uri"])
     with django_capture_on_commit_callbacks(execute=True):  # the rebuild is queued after commit
@@ -96,12 +84,12 @@ def test_revocation_sets_the_bit(client, issue, django_capture_on_commit_callbac
 
 
 def test_suspension_needs_two_bits(issue, settings, django_capture_on_commit_callbacks):
-    _, token = issue()
+    token = issue()
     checksum = hashlib.sha256(token.encode()).hexdigest()
     with pytest.raises(ValueError, match="SUSPENDED"):
         services.set_status([checksum], SUSPENDED)
     settings.OAUTH_EXT = {**settings.OAUTH_EXT, "STATUS_LIST": {"BITS": 2}}
-    _, token2 = issue()
+    token2 = issue()
     with django_capture_on_commit_callbacks(execute=True):
         services.set_status([hashlib.sha256(token2.encode()).hexdigest()], SUSPENDED)
     ref = reference(token2)
@@ -115,11 +103,13 @@ def _keys():
     return [key.public_jwk for key in signing_keys()]
 
 
-def test_resource_server_with_only_the_status_list_refuses_revoked_tokens(client, issue, settings, django_capture_on_commit_callbacks):
+def test_resource_server_with_only_the_status_list_refuses_revoked_tokens(client, issue, make_client, settings,
+                                                                           django_capture_on_commit_callbacks):
     """jwt mode: no database lookup of the token, only its signature and the list."""
     settings.OAUTH_EXT = {**settings.OAUTH_EXT, "RESOURCE_SERVER": {"TOKEN_VALIDATION": "jwt"}}
     key = DPoPKey.generate()
-    registered, token = issue(key)
+    registered = make_client()
+    token = issue(key, client=registered)
     api = "http://testserver/api/me/"
 
     def call():
@@ -135,7 +125,7 @@ def test_resource_server_with_only_the_status_list_refuses_revoked_tokens(client
 
 
 def test_out_of_range_or_unverifiable_lists_are_rejected(issue):
-    _, token = issue()
+    token = issue()
     ref = reference(token)
     with pytest.raises(status_client.StatusUnknown, match="outside"):
         status_client.token_status({"status": {"status_list": {**ref, "idx": 1_048_576}}}, keys=_keys())
@@ -149,7 +139,7 @@ def test_out_of_range_or_unverifiable_lists_are_rejected(issue):
 
 def test_lists_roll_over_when_full(issue, settings):
     settings.OAUTH_EXT = {**settings.OAUTH_EXT, "STATUS_LIST": {"SIZE": 3}}
-    refs = [reference(issue()[1]) for _ in range(7)]
+    refs = [reference(issue()) for _ in range(7)]
     uris = [r["uri"] for r in refs]
     assert len(set(uris)) == 3
     for uri in set(uris):
@@ -159,7 +149,7 @@ def test_lists_roll_over_when_full(issue, settings):
 
 
 def test_aggregation_and_metadata(client, issue):
-    _, token = issue()
+    token = issue()
     document = client.get("/o/.well-known/oauth-authorization-server").json()
     assert document["status_list_aggregation_endpoint"] == "https://as.example.com/o/statuslists/"
     lists = client.get("/o/statuslists/").json()["status_lists"]
@@ -171,7 +161,7 @@ def test_reissue_command_rebuilds_what_is_due(issue):
 
     from django.core.management import call_command
 
-    _, token = issue()
+    token = issue()
     list_id = int(reference(token)["uri"].rsplit("/", 1)[1])
     StatusList.objects.filter(pk=list_id).update(expires_at=None)
     out = StringIO()
