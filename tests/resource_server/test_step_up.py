@@ -11,7 +11,6 @@ from oauth_ext.resource_server.challenges import has_authorization_details
 from oauth_ext.tokens.validation import TokenInfo
 
 Application = get_application_model()
-TOKEN_HTU = "https://as.example.com/o/token/"
 ORDER = {"amount": "123.50", "currency": "EUR", "iban": "DE02100100109307118603"}
 PAYMENT_DETAIL = {
     "type": "payment_initiation",

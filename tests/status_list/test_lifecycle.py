@@ -15,7 +15,6 @@ from oauth_ext.status_list.models import StatusEntry, StatusList
 
 from ..conftest import ISSUER
 
-TOKEN_HTU = "https://as.example.com/o/token/"
 
 
 @pytest.fixture(autouse=True)
