@@ -16,7 +16,6 @@ from oauth_ext.status_list.models import StatusEntry, StatusList
 from ..conftest import ISSUER
 
 
-
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     status_client.forget()
