@@ -46,6 +46,7 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import registration as rb  # noqa: E402  (sibling scripts: the same stack and helpers)
 import stack  # noqa: E402  (the shared stack)
+import token_endpoint as te  # noqa: E402
 from stack import FORM, TOKEN_PATH  # noqa: E402
 
 PAR_PATH = "/o/par/"
@@ -242,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
               f" pushed registration: {app_settings.PAR.PUSHED_REGISTRATION}", flush=True)
         kit = create_kit(run.run_id, run.issuer)
         counts = count_queries(kit, args.show_queries)
-        verify = stack.es256_verify_seconds(kit.par_signer, 200 if args.quick else 2000)
+        verify = te.es256_verify_seconds(kit.par_signer, 200 if args.quick else 2000)
         with run.serve():
             results = run_rounds(run, kit, args)
         report(results, counts, verify, args)

@@ -240,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"registration throttle: {app_settings.REGISTRATION.THROTTLE_RATE}", flush=True)
         kit, dot = create_kit(run.issuer), te.create_clients(run.run_id, run.issuer)
         counts = count_queries(kit, dot, args.show_queries)
-        verify = stack.es256_verify_seconds(dot.signer, 200 if args.quick else 2000)
+        verify = te.es256_verify_seconds(dot.signer, 200 if args.quick else 2000)
         pbkdf2 = pbkdf2_seconds(1 if args.quick else 3)
         with run.serve():
             results = run_rounds(run, kit, dot, args)

@@ -190,24 +190,6 @@ def quietly(step: Callable[..., None], *args: Any) -> None:
         print(f"clean-up {step.__name__} failed: {exc!r}", file=sys.stderr)
 
 
-def es256_verify_seconds(signer: Any, iterations: int) -> float:
-    """One ES256 verification with ``cryptography`` alone (median of 5 timed loops): the
-    reference the scripts express worker CPU in."""
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import ec
-
-    data = signer.assertion().rsplit(".", 1)[0].encode()  # a real JWS signing input
-    algorithm = ec.ECDSA(hashes.SHA256())
-    signature, public_key = signer.key.sign(data, algorithm), signer.key.public_key()
-    samples = []
-    for _ in range(5):
-        t0 = time.perf_counter()
-        for _ in range(iterations):
-            public_key.verify(signature, data, algorithm)
-        samples.append((time.perf_counter() - t0) / iterations)
-    return statistics.median(samples)
-
-
 # ----------------------------------------------------------------- rounds and their summary
 
 def alternate(rounds: int, batch: Callable[[str, int], Batch | dict[str, Batch]], sizes: dict[str, int],
@@ -219,10 +201,11 @@ def alternate(rounds: int, batch: Callable[[str, int], Batch | dict[str, Batch]]
         out = batch(variant, n)
         return list(out.items()) if isinstance(out, dict) else [(variant, out)]
 
-    warm = [pair for variant, n in warmups.items() for pair in named(variant, n)]
-    width = max(len(name) for name, _ in warm)
-    for name, batch_ in warm:
-        print(f"warm-up {name:>{width}}: {len(batch_.latencies)} requests, {batch_.rps:.1f} req/s, {batch_.errors} errors")
+    width = max(map(len, sizes))
+    for variant, n in warmups.items():
+        for name, b in named(variant, n):
+            width = max(width, len(name))
+            print(f"warm-up {name:>{width}}: {len(b.latencies)} requests, {b.rps:.1f} req/s, {b.errors} errors", flush=True)
     results: dict[str, list[Batch]] = {}
     for round_no in range(1, rounds + 1):
         parts = []
@@ -347,10 +330,9 @@ class Run:
                  env: dict[str, str] | None = None):
         self.args, self.settings, self.run_id = args, settings, run_id or secrets.token_hex(4)
         self.prefix, self.database = f"oauth_ext_bench_{name}_{self.run_id}", f"{args.database}_{self.run_id}"
-        self.extra_env = env or {}
+        self.extra_env, self.name, self.server_log = env or {}, name, ""
         self.pool: ProcessPoolExecutor | None = None
         self.server: Gunicorn | None = None
-        self.server_log, self.name = "", name
 
     def __enter__(self) -> Run:
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that the clean-up runs
@@ -371,8 +353,8 @@ class Run:
             self.env["DJANGO_SETTINGS_MODULE"], self.env["PYTHONPATH"] = module, str(self.workdir)
             sys.path.insert(0, str(self.workdir))
         try:  # create and migrate the database, configure this process like the server, make the AS key
-            done = subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", self.database], capture_output=True,
-                                  text=True)
+            createdb = ["createdb", "-h", "127.0.0.1", "-U", "postgres", self.database]
+            done = subprocess.run(createdb, capture_output=True, text=True)
             if done.returncode and "already exists" not in done.stderr:
                 raise SystemExit(f"createdb {self.database} failed: {done.stderr.strip()}")
             os.environ.update(self.env)
@@ -382,8 +364,7 @@ class Run:
 
             django.setup()
             call_command("migrate", interactive=False, verbosity=0)
-            call_command("oauth_ext_keygen", out=str(self.workdir), name="as-signing-key", if_missing=True,
-                         stdout=io.StringIO())
+            call_command("oauth_ext_keygen", out=str(self.workdir), name="as-signing-key", if_missing=True, stdout=io.StringIO())
         except BaseException:
             self.__exit__()
             raise
