@@ -26,16 +26,10 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
-import multiprocessing
 import secrets
-import shutil
-import signal
-import socket
 import statistics
 import sys
-import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,9 +37,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import stack  # noqa: E402  (the shared stack)
+from stack import FORM, TOKEN_PATH  # noqa: E402
 
-TOKEN_PATH = "/o/token/"
-FORM = "application/x-www-form-urlencoded"
 REDIRECT = "http://127.0.0.1/callback"
 SERVICES = ("imap://mail.example.com", "smtp://mail.example.com", "https://dav.example.com/carddav",
             "https://dav.example.com/caldav")
@@ -149,38 +142,14 @@ def measure_authorization(kit: Kit, n: int) -> dict[str, tuple[float, int]]:
             for name, rows in samples.items()}
 
 
-def delete_kit(run_id: str) -> None:
-    from django.contrib.auth import get_user_model
-    from oauth2_provider.models import get_application_model
-
-    get_application_model().objects.filter(client_id__startswith=f"bench-{run_id}-").delete()
-    get_user_model().objects.filter(username=f"consent-bench-{run_id}").delete()  # and the consents
-
-
-def run_rounds(pool: ProcessPoolExecutor, server: stack.Gunicorn, kit: Kit, args: argparse.Namespace) -> dict[str, list[stack.Batch]]:
+def run_rounds(run: stack.Run, kit: Kit, args: argparse.Namespace) -> dict[str, list[stack.Batch]]:
     def batch(variant: str, n: int) -> stack.Batch:
-        requests = [kit.token(variant, i) for i in range(n)]
-        cpu = server.worker_cpu()
-        raw = pool.submit(stack.fire, server.port, requests, args.concurrency, args.batch_timeout, 200).result()
-        return stack.Batch.from_fire(raw, server.worker_cpu() - cpu)
+        return run.load([kit.token(variant, i) for i in range(n)])
 
-    for variant in ORDER:
-        warm = batch(variant, args.warmup)
-        print(f"warm-up {variant}: {len(warm.latencies)} requests, {warm.rps:.1f} req/s, {warm.errors} errors", flush=True)
-    results: dict[str, list[stack.Batch]] = {v: [] for v in ORDER}
-    for round_no in range(1, args.rounds + 1):
-        parts = []
-        for variant in ORDER:
-            result = batch(variant, args.requests)
-            results[variant].append(result)
-            parts.append(f"{variant} {result.rps:6.1f} req/s p50 {result.percentile(.5) * 1e3:6.1f} ms"
-                         + (f" ({result.errors} errors, e.g. {result.failures[0]})" if result.errors else ""))
-        print(f"round {round_no}: " + " | ".join(parts), flush=True)
-    return results
+    return stack.alternate(args.rounds, batch, dict.fromkeys(ORDER, args.requests), dict.fromkeys(ORDER, args.warmup))
 
 
 def report(auth: dict[str, tuple[float, int]], results: dict[str, list[stack.Batch]], args: argparse.Namespace) -> None:
-    median = statistics.median
     print(f"\n== Consent benchmark, machine: {stack.machine()}")
     print(f"\nauthorization endpoint, in process, median of {args.auth_requests}")
     print(f"{'variant':<8} {'what':<52} {'ms/req':>8} {'queries/req':>11}")
@@ -194,62 +163,29 @@ def report(auth: dict[str, tuple[float, int]], results: dict[str, list[stack.Bat
     print(f"\ntoken endpoint, gunicorn {args.workers} sync workers, concurrency {args.concurrency}, "
           f"median of {args.rounds} rounds of {args.requests}")
     print(f"{'variant':<9}{'what':<44} {'requests/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/req':>10} {'errors':>6}")
-    rps = {v: median([b.rps for b in results[v]]) for v in ORDER}
+    s = stack.summarize(results)
     for v in ORDER:
-        p50, p99 = (median([b.percentile(p) for b in results[v]]) * 1e3 for p in (.50, .99))
-        cpu = median([b.cpu for b in results[v]]) * 1e3
-        print(f"{v:<9}{LABELS[v]:<44} {rps[v]:>10.1f} {p50:>8.1f} {p99:>8.1f} {cpu:>10.2f}"
-              f" {sum(b.errors for b in results[v]):>6}")
-    print(f"ratio refresh-for-resource / client_credentials = {rps['resource'] / rps['cc']:.2f}")
+        print(f"{v:<9}{LABELS[v]:<44} {s[v].cells} {s[v].errors:>6}")
+    print(f"ratio refresh-for-resource / client_credentials = {s['resource'].rps / s['cc'].rps:.2f}")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = stack.arg_parser(__doc__, "oauth_ext_bench_consent")
     parser.add_argument("--auth-requests", type=int, default=200)
     parser.add_argument("--requests", type=int, default=600, help="token requests per round and variant")
-    parser.add_argument("--rounds", type=int, default=5, help="at least 3")
-    parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--warmup", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--batch-timeout", type=float, default=60.0)
-    parser.add_argument("--database", default="oauth_ext_bench_consent")
-    parser.add_argument("--quick", action="store_true", help="tiny sizes: proves the script works; numbers are noise")
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.auth_requests, args.requests, args.rounds, args.warmup = 5, 30, 3, 10
-    if args.rounds < 3:
-        parser.error("--rounds must be at least 3")
-    return args
+    return stack.parse(parser, argv, {"auth_requests": 5, "requests": 30, "rounds": 3, "warmup": 10})
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that the clean-up below runs
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port, run_id = sock.getsockname()[1], secrets.token_hex(4)
-    prefix, workdir = f"oauth_ext_bench_{run_id}", Path(tempfile.mkdtemp(prefix="oauth_ext_bench_"))
-    database = f"{args.database}_{run_id}"
-    env = stack.stack_env(database, port, workdir, prefix)
-    pool: ProcessPoolExecutor | None = None
-    try:
-        stack.setup_django(env, workdir, database)
-        kit = create_kit(run_id, env["OAUTH_EXT_ISSUER"])
+    with stack.Run(args, "consent") as run:
+        kit = create_kit(run.run_id, run.issuer)
         auth = measure_authorization(kit, args.auth_requests)
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        with stack.Gunicorn(port, env, args.workers, workdir / "gunicorn.log") as server:
-            results = run_rounds(pool, server, kit, args)
+        with run.serve():
+            results = run_rounds(run, kit, args)
         report(auth, results, args)
-        return 1 if any(b.errors for batches in results.values() for b in batches) else 0
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-        if "django.db" in sys.modules:
-            stack.quietly(delete_kit, run_id)
-            stack.quietly(sys.modules["django.db"].connections.close_all)
-        stack.quietly(stack.delete_cache_keys, prefix)
-        stack.quietly(stack.drop_database, database)
-        shutil.rmtree(workdir, ignore_errors=True)
+        return run.exit_code(results)
 
 
 if __name__ == "__main__":

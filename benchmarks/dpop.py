@@ -12,7 +12,7 @@
    ``cryptography``, as a ratio (target <= 2, printed, never asserted).
 3. DB queries per request of each kind (django.test.Client + CaptureQueriesContext).
 
-The stack, clients and helpers are those of ``token_endpoint.py``: gunicorn (2 sync
+The stack is ``stack.py``'s and the clients are ``token_endpoint.py``'s: gunicorn (2 sync
 workers) on the example project, PostgreSQL and Redis on loopback, DEBUG off, persistent
 connections, load from a spawned process at fixed concurrency, every signed object built
 before its batch's clock starts. Variants alternate within each round; medians are quoted.
@@ -27,18 +27,11 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import multiprocessing
-import secrets
-import shutil
-import signal
-import socket
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +40,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import stack  # noqa: E402  (the shared stack)
-import token_endpoint as te  # the sibling script: the same stack and helpers
+import token_endpoint as te  # noqa: E402  (the sibling script: its clients)
 
 API_PATH = "/api/me/"
 RS_URL = "http://testserver/api/me/"  # RequestFactory's host
@@ -61,7 +54,6 @@ LABELS = {
     "md": "GET /api/me/, DPoP token + proof",
 }
 MODES = ("database", "jwt")
-Request = tuple[str, str, dict[str, str], bytes | None]  # method, path, headers, body
 
 
 # ----------------------------------------------------------------- requests of each kind
@@ -79,9 +71,9 @@ class Kit:
     def token_htu(self) -> str:
         """The token endpoint on the issuer's origin: the only htu the AS accepts."""
         parts = urlsplit(self.issuer)
-        return f"{parts.scheme}://{parts.netloc}{te.TOKEN_PATH}"
+        return f"{parts.scheme}://{parts.netloc}{stack.TOKEN_PATH}"
 
-    def request(self, variant: str) -> Request:
+    def request(self, variant: str) -> stack.Request:
         """One request of ``variant``, signed objects fresh (new jti) on every call."""
         if variant in ("mb", "md"):
             headers = {"Host": f"127.0.0.1:{self.port}"}
@@ -95,7 +87,7 @@ class Kit:
         headers, body = self.clients.request("b" if variant == "d" else variant)
         if variant == "d":
             headers["DPoP"] = self.key.proof("POST", self.token_htu)
-        return "POST", te.TOKEN_PATH, headers, body
+        return "POST", stack.TOKEN_PATH, headers, body
 
 
 def fetch_tokens(kit: Kit) -> None:
@@ -115,50 +107,15 @@ def fetch_tokens(kit: Kit) -> None:
             kit.bearer_token = data["access_token"]
 
 
-def count_queries(kit: Kit) -> dict[str, int]:
-    """Queries of one request of each kind, after one uncounted request of that kind."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    test_client, counts = Client(), {}
-    for variant in ORDER:
-        for _ in range(2):
-            method, path, headers, body = kit.request(variant)
-            extra = {k: v for k, v in headers.items() if k != "Content-Type"}
-            with CaptureQueriesContext(connection) as captured:
-                if method == "POST":
-                    response = test_client.post(path, data=body, content_type=te.FORM, headers=extra)
-                else:
-                    response = test_client.get(path, headers=extra)
-            if response.status_code != 200:
-                raise SystemExit(f"in-process {variant} request failed: {response.status_code} {response.content[:300]!r}")
-        counts[variant] = len(captured.captured_queries)
-    return counts
-
-
 # ----------------------------------------------------------------- HTTP rounds
 
-def run_rounds(pool: ProcessPoolExecutor, server: te.Gunicorn, kit: Kit, args: argparse.Namespace) -> dict[str, list[te.Batch]]:
-    def batch(variant: str, n: int) -> te.Batch:
-        requests = [kit.request(variant) for _ in range(n)]  # assertions and proofs signed before the clock
-        cpu = server.worker_cpu()
-        raw = pool.submit(te.fire, server.port, requests, args.concurrency, args.batch_timeout, 200).result()
-        return te.Batch.from_fire(raw, server.worker_cpu() - cpu)
+def run_rounds(run: stack.Run, kit: Kit, args: argparse.Namespace) -> dict[str, list[stack.Batch]]:
+    def batch(variant: str, n: int) -> stack.Batch:
+        return run.load([kit.request(variant) for _ in range(n)])  # assertions and proofs signed before the clock
 
     sizes = {v: args.hashed_requests if v == "a2" else args.requests for v in ORDER}
-    for variant in ORDER:
-        warm = batch(variant, max(2, args.hashed_requests // 4) if variant == "a2" else args.warmup)
-        print(f"warm-up {variant:>2}: {len(warm.latencies)} requests, {warm.rps:.1f} req/s, {warm.errors} errors", flush=True)
-    results: dict[str, list[te.Batch]] = {v: [] for v in ORDER}
-    for round_no in range(1, args.rounds + 1):
-        parts = []
-        for variant in ORDER:
-            result = batch(variant, sizes[variant])
-            results[variant].append(result)
-            parts.append(f"{variant} {result.rps:6.1f}/s" + (f" ({result.errors} errors: {result.failures[0]})" if result.errors else ""))
-        print(f"round {round_no}: " + " | ".join(parts), flush=True)
-    return results
+    warmups = {v: max(2, args.hashed_requests // 4) if v == "a2" else args.warmup for v in ORDER}
+    return stack.alternate(args.rounds, batch, sizes, warmups)
 
 
 # ----------------------------------------------------------------- resource server, in process
@@ -249,34 +206,23 @@ def profile_auth(requests: Callable[[int], list[Any]], n: int) -> None:
 
 # ----------------------------------------------------------------- report
 
-def report(results: dict[str, list[te.Batch]], queries: dict[str, int], rs: dict[str, float],
+def report(results: dict[str, list[stack.Batch]], queries: dict[str, int], rs: dict[str, float],
            rs_queries: dict[str, int], args: argparse.Namespace) -> None:
-    median = statistics.median
-    rps = {v: median([b.rps for b in results[v]]) for v in ORDER}
-    cpu = {v: median([b.cpu for b in results[v]]) for v in ORDER}
+    s = stack.summarize(results)
     print(f"\n== DPoP benchmark: gunicorn {args.workers} sync workers, PostgreSQL + Redis, concurrency "
           f"{args.concurrency}, median of {args.rounds} rounds")
-    print(f"machine: {te.machine()}")
+    print(f"machine: {stack.machine()}")
     print(f"requests per round: {args.requests} (a2: {args.hashed_requests}); token requests: client_credentials;"
           " /api/me/: the server's TOKEN_VALIDATION is the example project's (database)\n")
     print(f"{'variant':<46} {'requests/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/req':>10} {'queries/req':>11} {'errors':>6}")
     for v in ORDER:
-        p50, p99 = (median([b.percentile(p) for b in results[v]]) * 1e3 for p in (.50, .99))
-        print(f"{v:<4}{LABELS[v]:<42} {rps[v]:>10.1f} {p50:>8.1f} {p99:>8.1f} {cpu[v] * 1e3:>10.2f} {queries[v]:>11}"
-              f" {sum(b.errors for b in results[v]):>6}")
+        print(f"{v:<4}{LABELS[v]:<42} {s[v].cells} {queries[v]:>11} {s[v].errors:>6}")
     print("(CPU ms/req: user + system CPU of the gunicorn workers per request; PostgreSQL and Redis not included)")
-
-    def ratio(name: str, x: str, y: str) -> None:
-        paired = [bx.rps / by.rps for bx, by in zip(results[x], results[y])]
-        print(f"{name:<38} = {rps[x] / rps[y]:.2f}   (median per round {median(paired):.2f}: "
-              f"{', '.join(f'{r:.2f}' for r in paired)}; worker CPU {y}/{x} {cpu[y] / cpu[x]:.2f})")
-
     print()
-    ratio("ratio B/A (DPoP / no DPoP)", "d", "b")
-    ratio("ratio A/a (pkjwt / DOT clear)", "b", "a")
-    ratio("ratio B/a (pkjwt+DPoP / DOT clear)", "d", "a")
-    ratio("ratio B/a2 (pkjwt+DPoP / DOT hashed)", "d", "a2")
-    ratio("ratio md/mb (API DPoP / Bearer)", "md", "mb")
+    for name, x, y in (("ratio B/A (DPoP / no DPoP)", "d", "b"), ("ratio A/a (pkjwt / DOT clear)", "b", "a"),
+                       ("ratio B/a (pkjwt+DPoP / DOT clear)", "d", "a"), ("ratio B/a2 (pkjwt+DPoP / DOT hashed)", "d", "a2"),
+                       ("ratio md/mb (API DPoP / Bearer)", "md", "mb")):
+        stack.print_ratio(results, name, x, y, 38)
     print(f"queries B - A = {queries['d'] - queries['b']:+d}; API DPoP - Bearer = {queries['md'] - queries['mb']:+d}")
 
     verify = rs["es256"]
@@ -299,66 +245,29 @@ def report(results: dict[str, list[te.Batch]], queries: dict[str, int], rs: dict
 # ----------------------------------------------------------------- main
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = stack.arg_parser(__doc__, "oauth_ext_bench_dpop")
     parser.add_argument("--requests", type=int, default=1000, help="HTTP requests per round and variant")
     parser.add_argument("--hashed-requests", type=int, default=16, help="requests per round for a2 (PBKDF2 is slow)")
-    parser.add_argument("--rounds", type=int, default=5, help="at least 3")
-    parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--warmup", type=int, default=300, help="warm-up requests per variant")
     parser.add_argument("--rs-requests", type=int, default=1000, help="in-process calls per round and step")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (BENCHMARKS.md: 2)")
-    parser.add_argument("--batch-timeout", type=float, default=60.0, help="seconds after which a batch stops sending")
-    parser.add_argument("--database", default="oauth_ext_bench_dpop", help="prefix of the run's own database")
-    parser.add_argument("--port", type=int, default=0, help="0: a free port")
     parser.add_argument("--profile", action="store_true", help="cProfile authenticate() in each mode")
-    parser.add_argument("--quick", action="store_true", help="tiny sizes: proves the script works; numbers are noise")
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.requests, args.hashed_requests, args.rounds, args.warmup, args.rs_requests = 40, 4, 3, 20, 100
-    if args.rounds < 3:
-        parser.error("--rounds must be at least 3")
-    return args
+    return stack.parse(parser, argv, {"requests": 40, "hashed_requests": 4, "rounds": 3, "warmup": 20,
+                                      "rs_requests": 100})
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that the clean-up below runs
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port, run_id = args.port or sock.getsockname()[1], secrets.token_hex(4)
-    prefix, workdir = f"oauth_ext_bench_{run_id}", Path(tempfile.mkdtemp(prefix="oauth_ext_bench_dpop_"))
-    # A database per run, dropped at the end: status lists outlive clients, and one signed
-    # with an earlier run's (temporary) AS key would make every "jwt"-mode check fail.
-    database = f"{args.database}_{run_id}"
-    env = te.stack_env(database, port, workdir, prefix)
-    env["DJANGO_ALLOWED_HOSTS"] += ",testserver"  # RequestFactory's host
-    env["CELERY_QUEUE"] = f"{prefix}:celery"  # status-list rebuilds queue here (no worker), removed below
-    pool: ProcessPoolExecutor | None = None
-    try:
-        te.setup_django(env, workdir, database)
+    with stack.Run(args, "dpop") as run:
         from oauth_ext.client.dpop import DPoPKey
 
-        kit = Kit(te.create_clients(run_id, env["OAUTH_EXT_ISSUER"]), DPoPKey.generate(), env["OAUTH_EXT_ISSUER"], port)
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        with te.Gunicorn(port, env, args.workers, workdir / "gunicorn.log") as server:
+        kit = Kit(te.create_clients(run.run_id, run.issuer), DPoPKey.generate(), run.issuer, run.port)
+        with run.serve():
             fetch_tokens(kit)
-            queries = count_queries(kit)
-            results = run_rounds(pool, server, kit, args)
-            server_log = server.log.read_text().strip()
+            queries = stack.QueryCounter().after_one(ORDER, kit.request)
+            results = run_rounds(run, kit, args)
         rs, rs_queries = measure_rs(kit, args)  # the server is stopped: nothing else runs here
         report(results, queries, rs, rs_queries, args)
-        if server_log:
-            print(f"\ngunicorn log (tail):\n{server_log[-1500:]}")
-        return 1 if any(b.errors for batches in results.values() for b in batches) else 0
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-        if "django.db" in sys.modules:  # Django was set up
-            te.quietly(sys.modules["django.db"].connections.close_all)
-        te.quietly(stack.drop_database, database)
-        te.quietly(te.delete_cache_keys, prefix)
-        te.quietly(te.delete_cache_keys, f"_kombu.binding*.{prefix}")  # the Celery queue's bindings
-        shutil.rmtree(workdir, ignore_errors=True)
+        return run.exit_code(results)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@
    the key in its assertion's ``jwk`` header); (b) steady state for already-used instances,
    with DOT's ``client_secret_basic`` (clear secret) as baseline; queries per request.
 
-The stack and helpers are ``token_endpoint.py``'s (BENCHMARKS.md): the example project
+The stack is ``stack.py``'s (BENCHMARKS.md): the example project
 under gunicorn (2 sync workers), PostgreSQL and Redis on loopback, DEBUG off, persistent
 connections; load from a spawned process at fixed concurrency, every signed object made
 before its batch's clock starts. Variants alternate within each round; medians are quoted.
@@ -28,16 +28,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import secrets
-import shutil
-import signal
-import socket
 import statistics
 import sys
-import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,13 +39,12 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import stack  # noqa: E402  (the shared stack)
-import token_endpoint as te  # the sibling script: the same stack and helpers
+import token_endpoint as te  # noqa: E402  (the sibling script: its DOT baseline client)
+from stack import FORM, TOKEN_PATH  # noqa: E402
 
 REG_PATH = "/o/registration/"
 JSON = "application/json"
 MODES = ("stateful", "stateless")
-WRITES = ("INSERT", "UPDATE", "DELETE")
-SETTINGS_MODULE = "registration_bench_settings"
 # The throttle keeps a list of timestamps per source address for its window: a 1 s
 # window keeps that list as short as a real per-client one (a minute at 1000/s would not).
 SETTINGS = """from example_project.settings import *  # noqa: F401,F403
@@ -71,7 +64,6 @@ LABELS = {
     "dot": "client_secret_basic, clear secret (DOT)",
 }
 SLOW = ("reg-stateful", "first-stateful", "first-stateless")  # sized by --slow-requests
-Request = tuple[str, dict[str, str], bytes]  # path, headers, body (all POST)
 Instance = tuple[str, dict[str, Any]]  # client_id, private JWK
 
 
@@ -84,13 +76,13 @@ class Kit:
     fresh: dict[str, list[Instance]] = field(default_factory=lambda: {m: [] for m in MODES})  # never used
     used: dict[str, list[Instance]] = field(default_factory=lambda: {m: [] for m in MODES})  # had a token
 
-    def registrations(self, mode: str, n: int) -> tuple[list[Request], list[dict[str, Any]]]:
+    def registrations(self, mode: str, n: int) -> tuple[list[stack.Request], list[dict[str, Any]]]:
         """``n`` registration requests, each with a new instance key, and the private keys."""
         from oauth_ext.core import jose
 
         keys = [jose.private_key_to_jwk(jose.generate_private_key("ES256")) for _ in range(n)]
         headers = {"Content-Type": JSON, "Host": "127.0.0.1"}
-        return [(REG_PATH, headers, json.dumps({"software_statement": self.statements[mode],
+        return [("POST", REG_PATH, headers, json.dumps({"software_statement": self.statements[mode],
                                                  "jwks": {"keys": [jose.public_jwk(key)]}}).encode()) for key in keys], keys
 
     def signer(self, mode: str, instance: Instance) -> Any:
@@ -100,9 +92,9 @@ class Kit:
         return AssertionSigner(key, client_id=client_id, audience=self.issuer, send_public_key=mode == "stateless")
 
     @staticmethod
-    def token_request(signer: Any) -> Request:
+    def token_request(signer: Any) -> stack.Request:
         body = urlencode({"grant_type": "client_credentials", **signer.form_fields()})  # fresh jti
-        return te.TOKEN_PATH, {"Content-Type": te.FORM, "Host": "127.0.0.1"}, body.encode()
+        return "POST", TOKEN_PATH, {"Content-Type": FORM, "Host": "127.0.0.1"}, body.encode()
 
 
 def create_kit(issuer: str) -> Kit:
@@ -131,28 +123,9 @@ def create_kit(issuer: str) -> Kit:
 def count_queries(kit: Kit, dot: te.Clients, show: bool) -> dict[str, tuple[int, int]]:
     """``(queries, writes)`` of one request of each kind; registrations before any other
     of their variant (``*-first``) and after; token requests first use and steady state."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    client, counts = Client(), {}
-
-    def post(name: str | None, request: Request, expect: int) -> Any:
-        path, headers, body = request
-        with CaptureQueriesContext(connection) as captured:
-            response = client.post(path, data=body, content_type=headers["Content-Type"],
-                                   headers={k: v for k, v in headers.items() if k not in ("Content-Type", "Host")})
-        if response.status_code != expect:
-            raise SystemExit(f"in-process {name} request failed: {response.status_code} {response.content[:300]!r}")
-        sqls = [q["sql"] for q in captured.captured_queries]
-        if name:
-            counts[name] = (len(sqls), sum(s.lstrip().split(None, 1)[0].upper() in WRITES for s in sqls))
-            for sql in sqls if show else []:
-                print(f"  [{name}] {sql[:150]}")
-        return response
-
+    post = stack.QueryCounter(show)
     for name in (None, "dot"):  # first: the very first token of the run also creates the status list
-        post(name, (te.TOKEN_PATH, *dot.request("a")), 200)
+        post(name, ("POST", TOKEN_PATH, *dot.request("a")))
     for mode in MODES:
         instances = []
         for name in (f"reg-{mode}-first", f"reg-{mode}"):
@@ -160,10 +133,10 @@ def count_queries(kit: Kit, dot: te.Clients, show: bool) -> dict[str, tuple[int,
             instances.append((json.loads(post(name, requests[0], 201).content)["client_id"], keys[0]))
         signer = kit.signer(mode, instances[1])
         for name in (f"first-{mode}", None, f"steady-{mode}"):
-            post(name, kit.token_request(signer), 200)
+            post(name, kit.token_request(signer))
         kit.fresh[mode].append(instances[0])
         kit.used[mode].append(instances[1])
-    return counts
+    return post.counts
 
 
 def pbkdf2_seconds(iterations: int) -> float:
@@ -181,72 +154,50 @@ def pbkdf2_seconds(iterations: int) -> float:
 
 # ----------------------------------------------------------------- HTTP rounds
 
-def run_rounds(pool: ProcessPoolExecutor, server: te.Gunicorn, kit: Kit, dot: te.Clients,
-               args: argparse.Namespace) -> dict[str, list[te.Batch]]:
-    def fire(requests: list[Request], expect: int) -> tuple[te.Batch, list[str | None]]:
-        cpu = server.worker_cpu()
-        sent = [("POST", *request) for request in requests]
-        raw = pool.submit(te.fire, server.port, sent, args.concurrency, args.batch_timeout, expect).result()
-        return te.Batch.from_fire(raw, server.worker_cpu() - cpu), raw["client_ids"]
-
-    def batch(variant: str, n: int) -> te.Batch:
+def run_rounds(run: stack.Run, kit: Kit, dot: te.Clients, args: argparse.Namespace) -> dict[str, list[stack.Batch]]:
+    def batch(variant: str, n: int) -> stack.Batch:
         kind, _, mode = variant.partition("-")
         if kind == "reg":
             requests, keys = kit.registrations(mode, n)
-            result, ids = fire(requests, 201)
-            kit.fresh[mode] += [(cid, key) for cid, key in zip(ids, keys) if cid]
+            result = run.load(requests, 201)
+            kit.fresh[mode] += [(cid, key) for cid, key in zip(result.client_ids, keys) if cid]
         elif kind == "first":  # instances registered but never used; assertions signed just before
             chosen, kit.fresh[mode] = kit.fresh[mode][:n], kit.fresh[mode][n:]
-            result, _ = fire([kit.token_request(kit.signer(mode, c)) for c in chosen], 200)
+            result = run.load([kit.token_request(kit.signer(mode, c)) for c in chosen])
             kit.used[mode] += chosen
         elif kind == "steady":  # round robin over up to 16 instances that already have tokens
             signers = [kit.signer(mode, c) for c in kit.used[mode][:16]]
-            result, _ = fire([kit.token_request(signers[i % len(signers)]) for i in range(n)], 200)
+            result = run.load([kit.token_request(signers[i % len(signers)]) for i in range(n)])
         else:
-            result, _ = fire([(te.TOKEN_PATH, *dot.request("a")) for _ in range(n)], 200)
+            result = run.load([("POST", TOKEN_PATH, *dot.request("a")) for _ in range(n)])
         return result
 
     variants = REG + TOKEN
-    for variant in variants:
-        warm = batch(variant, max(2, args.slow_requests // 4) if variant in SLOW else args.warmup)
-        print(f"warm-up {variant:>16}: {len(warm.latencies)} requests, {warm.rps:.1f} req/s, {warm.errors} errors", flush=True)
-    results: dict[str, list[te.Batch]] = {v: [] for v in variants}
-    for round_no in range(1, args.rounds + 1):
-        parts = []
-        for variant in variants:
-            result = batch(variant, args.slow_requests if variant in SLOW else args.requests)
-            results[variant].append(result)
-            parts.append(f"{variant} {result.rps:.1f}/s" + (f" ({result.errors} errors: {result.failures[0]})" if result.errors else ""))
-        print(f"round {round_no}: " + " | ".join(parts), flush=True)
-    return results
+    sizes = {v: args.slow_requests if v in SLOW else args.requests for v in variants}
+    warmups = {v: max(2, args.slow_requests // 4) if v in SLOW else args.warmup for v in variants}
+    return stack.alternate(args.rounds, batch, sizes, warmups)
 
 
 # ----------------------------------------------------------------- report
 
-def report(results: dict[str, list[te.Batch]], counts: dict[str, tuple[int, int]], verify: float, pbkdf2: float,
+def report(results: dict[str, list[stack.Batch]], counts: dict[str, tuple[int, int]], verify: float, pbkdf2: float,
            args: argparse.Namespace) -> None:
-    median = statistics.median
-    rps = {v: median([b.rps for b in batches]) for v, batches in results.items()}
-    cpu = {v: median([b.cpu for b in batches]) for v, batches in results.items()}
+    s = stack.summarize(results)
     head = (f"{'variant':<62} {'requests/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/req':>10} {'queries/req':>11}"
             f" {'writes/req':>10} {'errors':>6}")
 
     def table(variants: tuple[str, ...]) -> None:
         print(head)
         for v in variants:
-            p50, p99 = (median([b.percentile(p) for b in results[v]]) * 1e3 for p in (.50, .99))
             queries, writes = counts[v]
-            print(f"{v:<18}{LABELS[v]:<44} {rps[v]:>10.1f} {p50:>8.1f} {p99:>8.1f} {cpu[v] * 1e3:>10.2f} {queries:>11}"
-                  f" {writes:>10} {sum(b.errors for b in results[v]):>6}")
+            print(f"{v:<18}{LABELS[v]:<44} {s[v].cells} {queries:>11} {writes:>10} {s[v].errors:>6}")
 
     def ratio(name: str, x: str, y: str) -> None:
-        paired = [bx.rps / by.rps for bx, by in zip(results[x], results[y])]
-        print(f"{name:<44} = {rps[x] / rps[y]:.2f}   (median per round {median(paired):.2f}: "
-              f"{', '.join(f'{r:.2f}' for r in paired)}; worker CPU {y}/{x} {cpu[y] / cpu[x]:.2f})")
+        stack.print_ratio(results, name, x, y, 44)
 
     print(f"\n== Registration benchmark: gunicorn {args.workers} sync workers, PostgreSQL + Redis, concurrency "
           f"{args.concurrency}, median of {args.rounds} rounds")
-    print(f"machine: {te.machine()}")
+    print(f"machine: {stack.machine()}")
     print(f"requests per round: {args.requests}; {args.slow_requests} for {', '.join(SLOW)} (a PBKDF2 hash each)\n")
     table(REG)
     print("(CPU ms/req: user + system CPU of the gunicorn workers, PostgreSQL and Redis not included; queries and"
@@ -266,74 +217,35 @@ def report(results: dict[str, list[te.Batch]], counts: dict[str, tuple[int, int]
     print(f"\nES256 verify alone (cryptography): {verify * 1e6:.1f} us;"
           f" PBKDF2 alone (make_password, DOT CLIENT_SECRET_HASHER): {pbkdf2 * 1e3:.1f} ms")
     for v in ("reg-stateful", "reg-stateless", "first-stateless", "steady-stateless", "steady-stateful"):
-        print(f"  worker CPU per {v:<17} = {cpu[v] / pbkdf2:6.2f} x PBKDF2 = {cpu[v] / verify:8.1f} x ES256 verify")
+        print(f"  worker CPU per {v:<17} = {s[v].cpu / pbkdf2:6.2f} x PBKDF2 = {s[v].cpu / verify:8.1f} x ES256 verify")
 
 
 # ----------------------------------------------------------------- main
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = stack.arg_parser(__doc__, "oauth_ext_bench_registration", show_queries=True)
     parser.add_argument("--requests", type=int, default=400, help="requests per round of the fast variants")
     parser.add_argument("--slow-requests", type=int, default=16,
                         help="requests per round of stateful registration and first token requests (PBKDF2 each)")
-    parser.add_argument("--rounds", type=int, default=5, help="at least 3")
-    parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--warmup", type=int, default=150, help="warm-up requests per fast variant")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (BENCHMARKS.md: 2)")
-    parser.add_argument("--batch-timeout", type=float, default=60.0, help="seconds after which a batch stops sending")
-    parser.add_argument("--database", default="oauth_ext_bench_registration", help="prefix of the run's own database")
-    parser.add_argument("--port", type=int, default=0, help="0: a free port")
-    parser.add_argument("--show-queries", action="store_true", help="print the SQL of the counted requests")
-    parser.add_argument("--quick", action="store_true", help="tiny sizes: proves the script works; numbers are noise")
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.requests, args.slow_requests, args.rounds, args.warmup = 30, 3, 3, 10
-    if args.rounds < 3:
-        parser.error("--rounds must be at least 3")
-    return args
+    return stack.parse(parser, argv, {"requests": 30, "slow_requests": 3, "rounds": 3, "warmup": 10})
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that the clean-up below runs
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port, run_id = args.port or sock.getsockname()[1], secrets.token_hex(4)
-    prefix, workdir = f"oauth_ext_bench_{run_id}", Path(tempfile.mkdtemp(prefix="oauth_ext_bench_registration_"))
-    database = f"{args.database}_{run_id}"  # fresh: the first stateless registration writes the template
-    env = te.stack_env(database, port, workdir, prefix)
-    env["DJANGO_ALLOWED_HOSTS"] += ",testserver"  # django.test.Client's host
-    env["CELERY_QUEUE"] = f"{prefix}:celery"  # whatever is queued lands here (no worker), removed below
-    env["DJANGO_SETTINGS_MODULE"], env["PYTHONPATH"] = SETTINGS_MODULE, str(workdir)  # throttle lifted
-    (workdir / f"{SETTINGS_MODULE}.py").write_text(SETTINGS)
-    sys.path.insert(0, str(workdir))
-    pool: ProcessPoolExecutor | None = None
-    try:
-        te.setup_django(env, workdir, database)
+    # A fresh database: the first stateless registration writes the template.
+    with stack.Run(args, "registration", settings=SETTINGS) as run:  # throttle lifted
         from oauth_ext.conf import app_settings
 
         print(f"registration throttle: {app_settings.REGISTRATION.THROTTLE_RATE}", flush=True)
-        kit, dot = create_kit(env["OAUTH_EXT_ISSUER"]), te.create_clients(run_id, env["OAUTH_EXT_ISSUER"])
+        kit, dot = create_kit(run.issuer), te.create_clients(run.run_id, run.issuer)
         counts = count_queries(kit, dot, args.show_queries)
         verify = te.es256_verify_seconds(dot.signer, 200 if args.quick else 2000)
         pbkdf2 = pbkdf2_seconds(1 if args.quick else 3)
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        with te.Gunicorn(port, env, args.workers, workdir / "gunicorn.log") as server:
-            results = run_rounds(pool, server, kit, dot, args)
-            server_log = server.log.read_text().strip()
+        with run.serve():
+            results = run_rounds(run, kit, dot, args)
         report(results, counts, verify, pbkdf2, args)
-        if server_log:
-            print(f"\ngunicorn log (tail):\n{server_log[-1500:]}")
-        return 1 if any(b.errors for batches in results.values() for b in batches) else 0
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-        if "django.db" in sys.modules:  # Django was set up
-            te.quietly(sys.modules["django.db"].connections.close_all)
-        te.quietly(stack.drop_database, database)
-        te.quietly(te.delete_cache_keys, prefix)
-        te.quietly(te.delete_cache_keys, f"_kombu.binding*.{prefix}")  # the Celery queue's bindings
-        shutil.rmtree(workdir, ignore_errors=True)
+        return run.exit_code(results)
 
 
 if __name__ == "__main__":

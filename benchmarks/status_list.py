@@ -29,11 +29,8 @@ import json
 import random
 import resource
 import secrets
-import shutil
-import signal
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 import zlib
@@ -42,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import token_endpoint as te  # the sibling script: setup, machine facts, clean-up helpers
+import stack  # noqa: E402  (the shared stack)
 
 ISSUER = "https://as.example.com/o"
 TARGET_SECONDS = 1.0
@@ -281,7 +278,7 @@ def us(seconds: float) -> str:
 def report(enc: dict[int, dict[str, float]], reb: dict[str, float], chk: dict[str, float], alloc: dict[str, float],
            args: argparse.Namespace) -> None:
     print(f"\n== Status list benchmark: {args.entries:,} entries, 1 % set, median of {args.rounds} rounds (A B A B)")
-    print(f"machine: {te.machine()}; zlib {zlib.ZLIB_RUNTIME_VERSION}")
+    print(f"machine: {stack.machine()}; zlib {zlib.ZLIB_RUNTIME_VERSION}")
 
     print(f"\n1. encode + sign in memory ({args.entries:,} entries, {args.entries // 100:,} set at random indices)")
     row("bits", "set bits ms", "zlib 9 ms", "sign ms", "total ms", "zlib 6 ms", "raw B", "zlib 9 B", "zlib 6 B", "lst chars", width=6)
@@ -331,19 +328,12 @@ def report(enc: dict[int, dict[str, float]], reb: dict[str, float], chk: dict[st
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = stack.arg_parser(__doc__, "oauth_ext_bench_status", server=False)
     parser.add_argument("--entries", type=int, default=1_000_000, help="entries of the encoded list and rows rebuilt")
-    parser.add_argument("--rounds", type=int, default=5, help="at least 3")
     parser.add_argument("--checks", type=int, default=200_000, help="cached status checks per round")
     parser.add_argument("--allocations", type=int, default=2_000, help="allocate() calls per round")
     parser.add_argument("--seed", type=int, default=20_240_601, help="random seed of the set indices")
-    parser.add_argument("--database", default="oauth_ext_bench_status", help="prefix of the run's own database")
-    parser.add_argument("--quick", action="store_true", help="tiny sizes: proves the script works; numbers are noise")
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.entries, args.rounds, args.checks, args.allocations = 20_000, 3, 5_000, 100
-    if args.rounds < 3:
-        parser.error("--rounds must be at least 3")
+    args = stack.parse(parser, argv, {"entries": 20_000, "rounds": 3, "checks": 5_000, "allocations": 100})
     if args.entries < 200:
         parser.error("--entries must be at least 200")
     return args
@@ -351,16 +341,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that the clean-up below runs
-    run_id = secrets.token_hex(4)
-    prefix, workdir = f"oauth_ext_bench_status_{run_id}", Path(tempfile.mkdtemp(prefix="oauth_ext_bench_status_"))
-    # DATABASE_URL, REDIS_URL, DJANGO_DEBUG=0, OAUTH_EXT_SIGNING_KEY=<workdir>/as-signing-key..., cache key prefix
-    database = f"{args.database}_{run_id}"  # its own: a shared one carries other branches' schemas
-    env = {**te.stack_env(database, 0, workdir, prefix), "OAUTH_EXT_ISSUER": ISSUER,
-           "CELERY_QUEUE": f"{prefix}:celery"}  # a rebuild scheduled here waits in a queue no worker reads; removed below
     rng, list_ids = random.Random(args.seed), []
-    try:
-        te.setup_django(env, workdir, database)  # createdb, migrate, oauth_ext_keygen --name as-signing-key
+    with stack.Run(args, "status", env={"OAUTH_EXT_ISSUER": ISSUER}) as run:  # the issuer its tokens name
         from oauth_ext.status_list.models import StatusList
 
         print(f"1. encoding {args.entries:,} entries (1 and 2 bits) ...", flush=True)
@@ -373,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
         revoked = sorted(rng.sample(range(args.entries), args.entries // 100))
         print(f"2. seeding {args.entries:,} rows (not timed) ...", flush=True)
         t0 = time.perf_counter()
-        seed(status_list.pk, args.entries, revoked, run_id)
+        seed(status_list.pk, args.entries, revoked, run.run_id)
         print(f"   seeded in {time.perf_counter() - t0:.1f} s; rebuilding ...", flush=True)
         reb = measure_rebuild(status_list.pk, args)
         print("3. status checks ...", flush=True)
@@ -384,13 +366,6 @@ def main(argv: list[str] | None = None) -> int:
         alloc = measure_allocate(args, list_ids)
         report(enc, reb, chk, alloc, args)
         return 0
-    finally:
-        if "django.db" in sys.modules:  # Django was set up
-            te.quietly(sys.modules["django.db"].connections.close_all)
-        te.quietly(te.drop_database, database)
-        te.quietly(te.delete_cache_keys, prefix)
-        te.quietly(te.delete_cache_keys, f"_kombu.binding*.{prefix}")  # the Celery queue's bindings
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

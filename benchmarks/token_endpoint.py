@@ -15,8 +15,8 @@ database and cache key prefix. Load comes from a spawned process with a fixed nu
 threads; each batch's requests, assertions included, are built before its clock starts.
 After a warm-up the variants alternate ``a b a2`` for ``--rounds`` rounds; medians are
 quoted. Queries per request are counted in-process (django.test.Client with
-CaptureQueriesContext, never timed). Targets are printed, never asserted. Clients, cache
-keys, the server and temporary files are removed at the end.
+CaptureQueriesContext, never timed). Targets are printed, never asserted. The run's
+database (clients included), cache keys, the server and temporary files are removed at the end.
 
     .venv/bin/python benchmarks/token_endpoint.py            # full run, about 3 minutes
     .venv/bin/python benchmarks/token_endpoint.py --quick    # seconds: proves it works
@@ -26,23 +26,19 @@ from __future__ import annotations
 
 import argparse
 import base64
-import multiprocessing
 import secrets
-import shutil
-import signal
-import socket
 import statistics
 import sys
-import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-TOKEN_PATH = "/o/token/"
-FORM = "application/x-www-form-urlencoded"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import stack  # noqa: E402  (the shared stack)
+from stack import FORM, TOKEN_PATH  # noqa: E402
+
 ORDER = ("a", "b", "x", "a2")
 LABELS = {
     "a": "client_secret_basic, clear secret (DOT)",
@@ -51,25 +47,12 @@ LABELS = {
     "x": "Txn-Token by token exchange, same auth",
 }
 TRUST_DOMAIN = "bench.trust-domain.example"
-SETTINGS_MODULE = "token_endpoint_bench_settings"
 SETTINGS = """from example_project.settings import *  # noqa: F401,F403
 from example_project.settings import OAUTH_EXT as _BASE
 
 OAUTH_EXT = {{**_BASE, "TRANSACTION_TOKENS": {{"ENABLED": True, "TRUST_DOMAINS": [{{"AUDIENCE": {domain!r}, "CLIENTS": [{client!r}]}}]}}}}
 """
 Request = tuple[dict[str, str], bytes]  # headers, body
-
-from stack import (  # noqa: E402  (the shared stack; the sibling scripts reach it through this module too)
-    Batch,
-    Gunicorn,
-    delete_cache_keys,
-    drop_database,
-    fire,
-    machine,
-    quietly,
-    setup_django,
-    stack_env,
-)
 
 # ----------------------------------------------------------------- clients and requests
 
@@ -134,31 +117,9 @@ def _post_in_process(body: bytes) -> Any:
     return response
 
 
-def delete_clients(run_id: str) -> None:
-    from oauth2_provider.models import get_application_model
-
-    get_application_model().objects.filter(client_id__startswith=f"bench-{run_id}-").delete()  # and their tokens
-
-
 def count_queries(clients: Clients, show: bool) -> dict[str, int]:
     """Queries of one request of each kind, each after one uncounted request of that kind."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    test_client, counts = Client(), {}
-    for variant in ORDER:
-        for _ in range(2):
-            headers, body = clients.request(variant)
-            extra = {k: v for k, v in headers.items() if k != "Content-Type"}
-            with CaptureQueriesContext(connection) as captured:
-                response = test_client.post(TOKEN_PATH, data=body, content_type=FORM, headers=extra)
-            if response.status_code != 200:
-                raise SystemExit(f"in-process {variant} request failed: {response.status_code} {response.content[:300]!r}")
-        counts[variant] = len(captured.captured_queries)
-        for query in captured.captured_queries if show else []:
-            print(f"  [{variant}] {query['sql'][:140]}")
-    return counts
+    return stack.QueryCounter(show).after_one(ORDER, lambda v: ("POST", TOKEN_PATH, *clients.request(v)))
 
 
 def es256_verify_seconds(signer: Any, iterations: int) -> float:
@@ -180,51 +141,30 @@ def es256_verify_seconds(signer: Any, iterations: int) -> float:
 
 # ----------------------------------------------------------------- running and reporting
 
-def run_rounds(
-    pool: ProcessPoolExecutor, server: Gunicorn, clients: Clients, args: argparse.Namespace
-) -> dict[str, list[Batch]]:
+def run_rounds(run: stack.Run, clients: Clients, args: argparse.Namespace) -> dict[str, list[stack.Batch]]:
+    def batch(variant: str, n: int) -> stack.Batch:
+        # all assertions signed before the clock starts
+        return run.load([("POST", TOKEN_PATH, *clients.request(variant)) for _ in range(n)])
+
     sizes = {"a": args.requests, "b": args.requests, "x": args.requests, "a2": args.hashed_requests}
-
-    def batch(variant: str, n: int) -> Batch:
-        requests = [clients.request(variant) for _ in range(n)]  # all assertions signed before the clock starts
-        cpu = server.worker_cpu()
-        sent = [("POST", TOKEN_PATH, headers, body) for headers, body in requests]
-        raw = pool.submit(fire, server.port, sent, args.concurrency, args.batch_timeout, 200).result()
-        return Batch.from_fire(raw, server.worker_cpu() - cpu)
-
-    for variant in ORDER:
-        warm = batch(variant, args.warmup if variant != "a2" else max(2, args.hashed_requests // 4))
-        print(f"warm-up {variant:>2}: {len(warm.latencies)} requests, {warm.rps:.1f} req/s, {warm.errors} errors", flush=True)
-    results: dict[str, list[Batch]] = {v: [] for v in ORDER}
-    for round_no in range(1, args.rounds + 1):
-        parts = []
-        for variant in ORDER:
-            result = batch(variant, sizes[variant])
-            results[variant].append(result)
-            parts.append(f"{variant} {result.rps:6.1f} req/s p50 {result.percentile(.5) * 1e3:6.1f} ms"
-                         f" cpu {result.cpu * 1e3:5.2f} ms"
-                         + (f" ({result.errors} errors, e.g. {result.failures[0]})" if result.errors else ""))
-        print(f"round {round_no}: " + " | ".join(parts), flush=True)
-    return results
+    warmups = {v: args.warmup if v != "a2" else max(2, args.hashed_requests // 4) for v in ORDER}
+    return stack.alternate(args.rounds, batch, sizes, warmups)
 
 
-def report(results: dict[str, list[Batch]], queries: dict[str, int], verify: float, args: argparse.Namespace) -> None:
+def report(results: dict[str, list[stack.Batch]], queries: dict[str, int], verify: float, args: argparse.Namespace) -> None:
     from django.contrib.auth.hashers import get_hasher
 
-    median, hasher = statistics.median, get_hasher()
-    rps = {v: median([b.rps for b in results[v]]) for v in ORDER}
+    median, hasher, s = statistics.median, get_hasher(), stack.summarize(results)
+    rps, cpu = {v: s[v].rps for v in ORDER}, {v: s[v].cpu for v in ORDER}
     print(f"\n== Token endpoint benchmark: client_credentials, gunicorn {args.workers} sync workers, "
           f"concurrency {args.concurrency}, median of {args.rounds} rounds")
-    print(f"machine: {machine()}")
+    print(f"machine: {stack.machine()}")
     print(f"requests per round: a=b=x={args.requests} a2={args.hashed_requests}"
           f" (a2: {hasher.algorithm}, {getattr(hasher, 'iterations', '?')} iterations)\n")
     print(f"{'variant':<46} {'requests/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/req':>10} {'queries/req':>11}"
           f" {'errors':>6}")
-    cpu = {v: median([b.cpu for b in results[v]]) for v in ORDER}
     for v in ORDER:
-        p50, p99 = (median([b.percentile(p) for b in results[v]]) * 1e3 for p in (.50, .99))
-        print(f"{v:<4}{LABELS[v]:<42} {rps[v]:>10.1f} {p50:>8.1f} {p99:>8.1f} {cpu[v] * 1e3:>10.2f} {queries[v]:>11}"
-              f" {sum(b.errors for b in results[v]):>6}")
+        print(f"{v:<4}{LABELS[v]:<42} {s[v].cells} {queries[v]:>11} {s[v].errors:>6}")
     print("(CPU ms/req: user + system CPU of the gunicorn workers per request; PostgreSQL and Redis not included)")
     ratio_a = rps["b"] / rps["a"]
     paired = [b.rps / a.rps for a, b in zip(results["a"], results["b"])]
@@ -247,64 +187,27 @@ def report(results: dict[str, list[Batch]], queries: dict[str, int], verify: flo
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = stack.arg_parser(__doc__, "oauth_ext_bench", rounds=9, show_queries=True)
     parser.add_argument("--requests", type=int, default=1000, help="requests per round for a and for b")
     parser.add_argument("--hashed-requests", type=int, default=24, help="requests per round for a2 (PBKDF2 is slow)")
-    parser.add_argument("--rounds", type=int, default=9, help="at least 3")
-    parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--warmup", type=int, default=300, help="warm-up requests for a and for b")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (BENCHMARKS.md: 2)")
-    parser.add_argument("--batch-timeout", type=float, default=60.0, help="seconds after which a batch stops sending")
     parser.add_argument("--verify-iterations", type=int, default=2000)
-    parser.add_argument("--database", default="oauth_ext_bench", help="prefix of the run's own database")
-    parser.add_argument("--port", type=int, default=0, help="0: a free port")
-    parser.add_argument("--show-queries", action="store_true", help="print the SQL of the counted requests")
-    parser.add_argument("--quick", action="store_true", help="tiny sizes: proves the script works; numbers are noise")
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.requests, args.hashed_requests, args.rounds, args.warmup, args.verify_iterations = 40, 4, 3, 20, 200
-    if args.rounds < 3:
-        parser.error("--rounds must be at least 3")
-    return args
+    return stack.parse(parser, argv, {"requests": 40, "hashed_requests": 4, "rounds": 3, "warmup": 20,
+                                      "verify_iterations": 200})
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that the clean-up below runs
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port, run_id = args.port or sock.getsockname()[1], secrets.token_hex(4)
-    prefix, workdir = f"oauth_ext_bench_{run_id}", Path(tempfile.mkdtemp(prefix="oauth_ext_bench_"))
-    # A database per run, dropped at the end: a shared one would carry whatever schema
-    # the last run of another branch migrated it to.
-    database = f"{args.database}_{run_id}"
-    env = stack_env(database, port, workdir, prefix)
-    env["DJANGO_SETTINGS_MODULE"], env["PYTHONPATH"] = SETTINGS_MODULE, str(workdir)  # the run's trust domain
-    (workdir / f"{SETTINGS_MODULE}.py").write_text(SETTINGS.format(domain=TRUST_DOMAIN, client=f"bench-{run_id}-x"))
-    sys.path.insert(0, str(workdir))
-    pool: ProcessPoolExecutor | None = None
-    try:
-        setup_django(env, workdir, database)
-        clients = create_clients(run_id, env["OAUTH_EXT_ISSUER"])
+    run_id = secrets.token_hex(4)  # the trust domain's client is bench-<run>-x
+    with stack.Run(args, "token", run_id=run_id,
+                   settings=SETTINGS.format(domain=TRUST_DOMAIN, client=f"bench-{run_id}-x")) as run:
+        clients = create_clients(run_id, run.issuer)
         queries = count_queries(clients, args.show_queries)
         verify = es256_verify_seconds(clients.signer, args.verify_iterations)
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        with Gunicorn(port, env, args.workers, workdir / "gunicorn.log") as server:
-            results = run_rounds(pool, server, clients, args)
-            server_log = server.log.read_text().strip()
+        with run.serve():
+            results = run_rounds(run, clients, args)
         report(results, queries, verify, args)
-        if server_log:
-            print(f"\ngunicorn log (tail):\n{server_log[-1500:]}")
-        return 1 if any(b.errors for batches in results.values() for b in batches) else 0
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-        if "django.db" in sys.modules:  # Django was set up
-            quietly(delete_clients, run_id)
-            quietly(sys.modules["django.db"].connections.close_all)
-        quietly(drop_database, database)
-        quietly(delete_cache_keys, prefix)
-        shutil.rmtree(workdir, ignore_errors=True)
+        return run.exit_code(results)
 
 
 if __name__ == "__main__":
