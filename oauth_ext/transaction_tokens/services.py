@@ -101,7 +101,7 @@ def authorize_requester(*, client_id: str, auth_method: str | None, audience: st
 
 
 def subject_claims(token: str | None, token_type: str | None) -> dict[str, Any]:
-    """The claims of a subject token this server issued and still honours.
+    """The claims of a subject access token this server issued and still honours.
 
     RFC 8693 §2.2.2: an invalid or unacceptable subject token is ``invalid_request``.
     """
@@ -120,6 +120,33 @@ def subject_claims(token: str | None, token_type: str | None) -> dict[str, Any]:
     return claims
 
 
+def _from_access_token(request: TxnTokenRequest) -> dict[str, Any]:
+    """A new transaction: who and what from the access token, context from the request."""
+    subject = subject_claims(request.subject_token, request.subject_token_type)
+    base: dict[str, Any] = {
+        "txn": str(uuid.uuid4()),
+        "sub": str(subject.get("sub") or subject.get("client_id")),
+        "scope": str(subject.get("scope") or ""),
+    }
+    tctx = _json_object(request.request_details, "request_details") or {}
+    if subject.get("authorization_details"):
+        tctx = {**tctx, "authorization_details": subject["authorization_details"]}  # the server is authoritative
+    rctx = _json_object(request.request_context, "request_context")
+    return {**base, **({"tctx": tctx} if tctx else {}), **({"rctx": rctx} if rctx else {})}
+
+
+def _from_txn_token(request: TxnTokenRequest, domain: TrustDomain) -> dict[str, Any]:
+    """A replacement (draft -10): the same ``txn``, ``sub``, ``aud`` and context, never
+    more scope, and never past the replaced token's ``exp`` (no lifetime extension)."""
+    if request.request_context is not None or request.request_details is not None:
+        raise InvalidRequest("a replacement Txn-Token keeps the context of the one it replaces")
+    try:
+        old = verify(request.subject_token or "", audience=domain.audience)
+    except InvalidToken as exc:
+        raise InvalidRequest("subject_token is not a valid Txn-Token of this trust domain", reason=exc.reason) from exc
+    return {k: old[k] for k in ("txn", "sub", "scope", "tctx", "rctx", "exp") if k in old}
+
+
 def issue(request: TxnTokenRequest, *, client_id: str, auth_method: str | None, cnf: dict[str, Any] | None = None) -> dict[str, Any]:
     """The RFC 8693 response body carrying a new Txn-Token, or an OAuthError."""
     if request.requested_token_type != TXN_TOKEN_TYPE:
@@ -127,32 +154,23 @@ def issue(request: TxnTokenRequest, *, client_id: str, auth_method: str | None, 
     domain = authorize_requester(client_id=client_id, auth_method=auth_method, audience=request.audience)
     if not request.scope or not request.scope.strip():
         raise InvalidRequest("scope is required")
-    subject = subject_claims(request.subject_token, request.subject_token_type)
-    granted = set(str(subject.get("scope") or "").split())
-    wanted = set(request.scope.split())
-    # The Txn-Token's scope is never broader than the subject token's; an unknown
-    # subject scope is not unconstrained.
+    if request.subject_token_type == TXN_TOKEN_TYPE:
+        claims = _from_txn_token(request, domain)
+    else:
+        claims = _from_access_token(request)
+    granted, wanted = set(claims["scope"].split()), set(request.scope.split())
+    # Never broader than the subject token's scope; an unknown scope is not unconstrained.
     if not granted or not wanted <= granted:
         raise InvalidScope("scope exceeds the subject token's", reason=f"{sorted(wanted - granted)} not granted")
-    rctx = _json_object(request.request_context, "request_context")
-    tctx = _json_object(request.request_details, "request_details") or {}
-    if subject.get("authorization_details"):
-        tctx = {**tctx, "authorization_details": subject["authorization_details"]}  # the server is authoritative
     now = int(time.time())
-    claims: dict[str, Any] = {
+    claims.update({
         "iss": app_settings.issuer,
         "iat": now,
         "aud": domain.audience,
-        "exp": now + domain.lifetime,
-        "txn": str(uuid.uuid4()),
-        "sub": str(subject.get("sub") or subject.get("client_id")),
+        "exp": min(now + domain.lifetime, claims.get("exp", now + domain.lifetime)),
         "scope": " ".join(sorted(wanted)),
         "req_wl": client_id,
-    }
-    if tctx:
-        claims["tctx"] = tctx
-    if rctx:
-        claims["rctx"] = rctx
+    })
     if cnf:
         claims["cnf"] = cnf
     token = active_key().sign(claims, typ=JWT_TYP)
@@ -161,7 +179,7 @@ def issue(request: TxnTokenRequest, *, client_id: str, auth_method: str | None, 
         "access_token": token,
         "issued_token_type": TXN_TOKEN_TYPE,
         "token_type": "N_A",  # RFC 8693 §2.2.1: not an access token
-        "expires_in": domain.lifetime,
+        "expires_in": claims["exp"] - now,
     }
 
 

@@ -90,6 +90,43 @@ def test_exchange_then_call_an_internal_service(gateway, user_token, token_reque
     assert answer.json()["sub"] == str(user.pk) and answer.json()["txn"] == claims["txn"]
 
 
+def replacement(workload, txn_token, **params):
+    return {**exchange(workload, txn_token, subject_token_type=TXN_TOKEN_TYPE), **params}
+
+
+def test_replacement_keeps_the_transaction_and_narrows_it(gateway, make_client, user_token, token_request, settings):
+    """A Txn-Token as the subject token (draft -10): same txn, sub, aud and context, a new
+    requesting workload, never more scope, never a longer life."""
+    status, first, _ = token_request(exchange(gateway, user_token[0], scope="read write",
+                                              request_details=json.dumps({"action": "BUY"})))
+    assert status == 200, first
+    downstream = make_client()
+    enrol(settings, gateway, downstream)
+    status, second, _ = token_request(replacement(downstream, first["access_token"], scope="read"))
+    assert status == 200, second
+    old, new = (jwt.decode(t["access_token"], options={"verify_signature": False}) for t in (first, second))
+    assert {k: new[k] for k in ("txn", "sub", "aud", "tctx")} == {k: old[k] for k in ("txn", "sub", "aud", "tctx")}
+    assert (new["scope"], new["req_wl"]) == ("read", downstream.client_id)
+    assert new["exp"] <= old["exp"] and second["expires_in"] <= 300
+
+    status, body, _ = token_request(replacement(downstream, second["access_token"], scope="read write"))
+    assert (status, body["error"]) == (400, "invalid_scope")  # write was given up on the way
+    status, body, _ = token_request(replacement(downstream, second["access_token"], request_details='{"action": "SELL"}'))
+    assert (status, body["error"]) == (400, "invalid_request")  # the context is immutable
+
+
+@pytest.mark.parametrize("token", [
+    lambda: sign(valid_claims(exp=int(time.time()) - 1)),  # expired: never replaced
+    lambda: sign(valid_claims(aud="other-domain.example")),  # another trust domain's
+    lambda: jose.sign(valid_claims(), key=jose.generate_private_key("ES256"), alg="ES256",
+                      headers={"typ": "txntoken+jwt", "kid": active_key().kid}),  # forged
+    lambda: sign(valid_claims(), typ="at+jwt"),  # not a Txn-Token
+])
+def test_replacement_refuses_bad_txn_tokens(gateway, token_request, token):
+    status, body, _ = token_request(replacement(gateway, token(), scope="trade.stocks"))
+    assert (status, body["error"]) == (400, "invalid_request"), body
+
+
 def test_metadata_lists_token_exchange(client, db):
     document = client.get("/o/.well-known/oauth-authorization-server").json()
     assert GRANT_TYPE in document["grant_types_supported"]
