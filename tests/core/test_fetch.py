@@ -15,6 +15,14 @@ from oauth_ext.core.fetch import FetchError, fetch_json
 
 from ..localserver import JWKS, unused_port, watch_connections
 
+
+def refused_without_connecting(url: str, match: str | None = None) -> None:
+    """The fetch fails with FetchError before any connection is opened."""
+    with watch_connections() as connected, pytest.raises(FetchError, match=match):
+        fetch_json(url)
+    assert connected == []
+
+
 # --- what is fetched --------------------------------------------------------------
 
 
@@ -31,9 +39,7 @@ def test_loopback_http_is_fetched_while_debug(settings, http_server):
 def test_plain_http_is_refused_without_debug(settings, http_server):
     settings.DEBUG = False
     url = http_server.serve_json("/jwks.json", JWKS)
-    with watch_connections() as connected, pytest.raises(FetchError, match="plain http"):
-        fetch_json(url)
-    assert connected == []
+    refused_without_connecting(url, "plain http")
     assert http_server.hits["/jwks.json"] == 0
 
 
@@ -57,17 +63,13 @@ def test_plain_http_is_refused_without_debug(settings, http_server):
 )
 def test_https_to_non_public_address_is_refused_without_debug(settings, url):
     settings.DEBUG = False
-    with watch_connections() as connected, pytest.raises(FetchError, match="non-public address"):
-        fetch_json(url)
-    assert connected == []
+    refused_without_connecting(url, "non-public address")
 
 
 def test_https_to_loopback_server_is_refused_without_debug(settings, http_server):
     settings.DEBUG = False
     http_server.serve_json("/jwks.json", JWKS)
-    with watch_connections() as connected, pytest.raises(FetchError, match="non-public address"):
-        fetch_json(f"https://127.0.0.1:{http_server.port}/jwks.json")
-    assert connected == []
+    refused_without_connecting(f"https://127.0.0.1:{http_server.port}/jwks.json", "non-public address")
     assert http_server.hits["/jwks.json"] == 0
 
 
@@ -82,9 +84,7 @@ def test_https_to_loopback_server_is_refused_without_debug(settings, http_server
 )
 def test_debug_allows_loopback_only(settings, url):
     settings.DEBUG = True
-    with watch_connections() as connected, pytest.raises(FetchError):
-        fetch_json(url)
-    assert connected == []
+    refused_without_connecting(url)
 
 
 @pytest.mark.parametrize(
@@ -93,9 +93,7 @@ def test_debug_allows_loopback_only(settings, url):
 def test_url_with_credentials_is_refused(settings, http_server, userinfo):
     settings.DEBUG = True
     http_server.serve_json("/jwks.json", JWKS)
-    with watch_connections() as connected, pytest.raises(FetchError, match="credentials"):
-        fetch_json(f"http://{userinfo}127.0.0.1:{http_server.port}/jwks.json")
-    assert connected == []
+    refused_without_connecting(f"http://{userinfo}127.0.0.1:{http_server.port}/jwks.json", "credentials")
     assert http_server.hits["/jwks.json"] == 0
 
 
@@ -114,17 +112,13 @@ def test_url_with_credentials_is_refused(settings, http_server, userinfo):
 )
 def test_non_http_schemes_are_refused(settings, url):
     settings.DEBUG = True
-    with watch_connections() as connected, pytest.raises(FetchError):
-        fetch_json(url)
-    assert connected == []
+    refused_without_connecting(url)
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:99999/jwks.json", "https://127.0.0.1:65536/jwks.json"])
 def test_out_of_range_port_is_a_fetch_error(settings, url):
     settings.DEBUG = True
-    with watch_connections() as connected, pytest.raises(FetchError):
-        fetch_json(url)
-    assert connected == []
+    refused_without_connecting(url)
 
 
 def test_unreachable_server_is_a_fetch_error(settings):
