@@ -93,6 +93,9 @@ DEFAULTS: dict[str, Any] = {
         # Resource URI -> that resource server's public encryption JWK (RSA or EC):
         # symmetric keys in access tokens are encrypted (JWE) to it.
         "RESOURCE_KEYS": {},
+        # Resource URI -> client_ids of that resource server's introspection clients:
+        # only they get a symmetric PoP key at introspection (others get its jkt).
+        "RESOURCE_CLIENTS": {},
         # This site's resource-server private JWKs, to read the JWE in tokens.
         "RS_DECRYPTION_KEYS": [],
         # Secret from which symmetric PoP keys derive (None: from SECRET_KEY).
