@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from oauth2_provider.oauth2_backends import OAuthLibCore as DOTOAuthLibCore
 
-from .bcp.requests import SINGLE_VALUED
+from .bcp.custom_validators import SINGLE_VALUED
 from .conf import app_settings
 from .dpop import nonces
 

@@ -13,7 +13,7 @@ from typing import Any
 from oauthlib.oauth2 import Server as OAuth2Server
 from oauthlib.openid import Server as OIDCServer
 
-from .bcp import requests as bcp_requests
+from .bcp import custom_validators
 from .transaction_tokens.grant import TokenExchangeGrant
 from .transaction_tokens.services import GRANT_TYPE as TOKEN_EXCHANGE
 
@@ -22,7 +22,7 @@ class ExtendedGrantsMixin:
     def __init__(self, request_validator: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(request_validator, *args, **kwargs)
         self.grant_types[TOKEN_EXCHANGE] = TokenExchangeGrant(request_validator)
-        bcp_requests.install(self)
+        custom_validators.install(self)
 
 
 class Server(ExtendedGrantsMixin, OAuth2Server):

@@ -1,9 +1,11 @@
 """RFC 9207: every authorization response carries ``iss``, success or error, and the
 metadata says so."""
 
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import pytest
+
+from oauth_ext.bcp.issuer import with_iss
 
 from ..conftest import ISSUER
 from .flows import Application
@@ -77,3 +79,13 @@ def test_metadata_announces_iss(client, db):
     document = client.get("/o/.well-known/oauth-authorization-server").json()
     assert document["authorization_response_iss_parameter_supported"] is True
     assert document["issuer"] == ISSUER
+
+
+@pytest.mark.parametrize(("uri", "expected"), [
+    ("https://c.example/cb?code=a&state=s%20t", f"https://c.example/cb?code=a&state=s%20t&iss={quote(ISSUER, safe='')}"),
+    ("https://c.example/cb?iss=x&code=a", f"https://c.example/cb?code=a&iss={quote(ISSUER, safe='')}"),
+    ("https://c.example/cb?%69ss=x&code=a", f"https://c.example/cb?code=a&iss={quote(ISSUER, safe='')}"),
+    ("https://c.example/cb?x=1#code=a&iss=y", f"https://c.example/cb?x=1#code=a&iss={quote(ISSUER, safe='')}"),
+])
+def test_with_iss_keeps_every_other_parameter_as_spelled(uri, expected):
+    assert with_iss(uri) == expected

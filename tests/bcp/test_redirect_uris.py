@@ -7,6 +7,7 @@ import pytest
 from oauth2_provider.models import get_grant_model
 
 from oauth_ext.bcp.redirect_uris import registered_exactly
+from oauth_ext.par.models import PushedRequest
 
 from .flows import Application
 
@@ -57,3 +58,13 @@ def test_the_exact_uri_is_accepted(make_client, client, django_user_model):
     registered = make_client(grant=Application.GRANT_AUTHORIZATION_CODE, redirect_uris="https://client.example.org/cb")
     client.force_login(django_user_model.objects.create_user("alice", password="pw"))
     assert get_authorize(client, registered, "https://client.example.org/cb").status_code == 200  # the prompt
+
+
+def test_par_refuses_the_same_uri(make_client, client):
+    registered = make_client(grant=Application.GRANT_AUTHORIZATION_CODE, redirect_uris="https://client.example.org/cb")
+    response = client.post("/o/par/", {
+        "response_type": "code", "client_id": registered.client_id, "redirect_uri": "https://Client.example.org/cb",
+        "scope": "read", "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "code_challenge_method": "S256",
+        **registered.form()})
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_request")
+    assert not PushedRequest.objects.exists()
