@@ -3,8 +3,8 @@
 DOT collapses repeated form parameters to their last value before oauthlib sees
 them, so a request carrying two ``client_assertion`` (or ``scope``) values would pass
 as one. RFC 6749 §3.2 forbids repeats; keeping them lets the validator and the
-grants refuse them with ``invalid_request``. And when DPoP nonces are required, every token response
-carries a fresh one (RFC 9449 §8.2). Set ``OAUTH2_PROVIDER["OAUTH2_BACKEND_CLASS"]
+grants refuse them with ``invalid_request``. And when DPoP nonces are required,
+every token response carries a fresh one (RFC 9449 §8.2). Set ``OAUTH2_PROVIDER["OAUTH2_BACKEND_CLASS"]
 = "oauth_ext.backends.OAuthLibCore"``.
 """
 

@@ -77,14 +77,13 @@ def introspection_cnf(cnf: dict[str, Any], claims: dict[str, Any], caller: str |
     listed under one of the token's audiences in ``POP.RESOURCE_CLIENTS``. Every other
     caller gets the key's RFC 7638 thumbprint (``jkt``); public keys are no secret.
     """
-    if "jwe" in cnf and isinstance(claims.get("jti"), str):
-        cnf = {"jwk": symmetric_key(claims["jti"])}
-    jwk = cnf.get("jwk")
+    others = {k: v for k, v in cnf.items() if k not in ("jwe", "jwk")}  # e.g. an mTLS x5t#S256
+    jwk = symmetric_key(claims["jti"]) if "jwe" in cnf and isinstance(claims.get("jti"), str) else cnf.get("jwk")
     if not (isinstance(jwk, dict) and "k" in jwk):
         return cnf
     audiences = claims.get("aud")
     audiences = [audiences] if isinstance(audiences, str) else audiences if isinstance(audiences, list) else []
     bound = app_settings.POP.RESOURCE_CLIENTS
     if caller is not None and any(caller in bound.get(audience, ()) for audience in audiences if isinstance(audience, str)):
-        return cnf
-    return {"jkt": jose.jwk_thumbprint(jwk)}
+        return {**others, "jwk": jwk}
+    return {**others, "jkt": jose.jwk_thumbprint(jwk)}
