@@ -90,8 +90,9 @@ DEFAULTS: dict[str, Any] = {
         # (asymmetric) or a server-chosen key (symmetric); resource requests signed
         # per draft-ietf-oauth-signed-http-request-03.
         "ENABLED": True,
-        # Resource URI -> that resource server's public encryption JWK (RSA or EC):
-        # symmetric keys in access tokens are encrypted (JWE) to it.
+        # Older place of the resource servers' encryption keys (resource URI -> public
+        # JWK), still read; a resource's keys belong in its RESOURCES.KNOWN entry
+        # ("pop_encryption_key", "rs_cnf"), check oauth_ext.W030.
         "RESOURCE_KEYS": {},
         # This site's resource-server private JWKs, to read the JWE in tokens.
         "RS_DECRYPTION_KEYS": [],
@@ -259,6 +260,10 @@ DEFAULTS: dict[str, Any] = {
         # RFC 8707 resources this server knows, by URI: {"name": ..., "scopes": [...]}.
         # When any are listed, a request naming another resource gets invalid_target;
         # a token requested for one resource carries only that resource's scopes.
+        # PoP (draft-ietf-oauth-pop-key-distribution-07): "pop_encryption_key", the
+        # public JWK (RSA or EC) symmetric PoP keys for it are encrypted (JWE) to;
+        # "rs_cnf", the key it authenticates with ({"jwk": ...} or {"kid": ...}),
+        # returned with asymmetric PoP tokens for it alone.
         "KNOWN": {},
     },
     "AUTHORIZATION_DETAILS": {
