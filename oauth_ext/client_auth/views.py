@@ -14,6 +14,7 @@ from oauth2_provider.views import IntrospectTokenView as DOTIntrospectTokenView
 from oauth2_provider.views.mixins import ClientProtectedResourceMixin
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
+from ..consent.introspection import refresh_token_answer
 from ..core.errors import InvalidClient, InvalidToken
 from ..core.handlers import error_response
 from ..core.oauthlib_errors import from_oauthlib
@@ -47,6 +48,8 @@ class IntrospectTokenView(DOTIntrospectTokenView):
             if "authorization_details" in claims:  # RFC 9396 §9.2
                 body["authorization_details"] = claims["authorization_details"]
             response = JsonResponse(body)
+        elif token_value and (refresh := refresh_token_answer(token_value)) is not None:
+            response = JsonResponse(refresh)  # a refresh token (draft-ietf-oauth-refresh-token-expiration-03 §7)
         response["Cache-Control"] = "no-store"
         return response
 
