@@ -247,6 +247,13 @@ DEFAULTS: dict[str, Any] = {
         # Upper bound on request_context / request_details, bytes each.
         "MAX_CONTEXT_BYTES": 4096,
     },
+    "TOKEN_CONTEXT": {
+        # draft-lombardo-oauth-client-extension-claims-02 ``ccr``: the value for each
+        # trust framework a client can authenticate through ("attestation", "spiffe",
+        # "software_statement"), an absolute URI; None: "<issuer>/ccr/<framework>";
+        # "": not issued for that framework.
+        "CCR": {"attestation": None, "spiffe": None, "software_statement": None},
+    },
     "DEFERRED_KEY_BINDING": {
         # draft-richer-oauth-tmb-claim-01: a ``tmb`` token request parameter asks for a
         # token bound to another party's key. Dotted path to the policy deciding who

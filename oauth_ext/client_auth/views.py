@@ -44,7 +44,7 @@ class IntrospectTokenView(DOTIntrospectTokenView):
             body["token_type"] = token_type(claims)
             if isinstance(claims.get("cnf"), dict):
                 body["cnf"] = introspection_cnf(claims["cnf"], claims)
-            body.update({k: claims[k] for k in ("gty", "cxt", "cmr") if k in claims})  # client extension claims
+            body.update({k: claims[k] for k in ("gty", "cxt", "ccr", "cmr") if k in claims})  # client extension claims
             if "authorization_details" in claims:  # RFC 9396 §9.2
                 body["authorization_details"] = claims["authorization_details"]
             response = JsonResponse(body)
