@@ -117,6 +117,11 @@ DEFAULTS: dict[str, Any] = {
         "INTROSPECTION_CLIENT_SECRET": None,
         # Accept unbound tokens with the Bearer scheme (DPoP-bound ones never, §7.2).
         "ALLOW_BEARER": True,
+        # The challenge require_authorization_details answers with:
+        # "requested_authorization" (draft-lombardo-oauth-step-up-authz-challenge-proto-01, 403),
+        # "insufficient_authorization" (the same draft's -03: 403, AuthZEN body), or
+        # "authorization_remediation" (draft-zehavi-oauth-rar-metadata-06: 401).
+        "STEP_UP_CHALLENGE": "requested_authorization",
     },
     "STATUS_LIST": {
         # draft-ietf-oauth-status-list-21: a status index in every JWT access token.
