@@ -22,8 +22,8 @@ DEFAULTS: dict[str, Any] = {
     # audience that JWT client assertions must carry, and the ``iss`` of our tokens;
     # it is never derived from the Host header of a request.
     "ISSUER": None,
-    # draft-zehavi-oauth-app2app-browserless: the native authorization endpoint a site
-    # runs, announced in the AS metadata when set (nothing more is implemented).
+    # draft-zehavi-oauth-app2app-browserless-07: a native authorization endpoint the
+    # site runs elsewhere, announced in the AS metadata instead of ours (APP2APP).
     "NATIVE_AUTHORIZATION_ENDPOINT": None,
     # Django cache alias used for single-use values (assertion ``jti``, later DPoP
     # ``jti`` and nonces). Must be shared by all processes: Redis in production.
@@ -251,6 +251,17 @@ DEFAULTS: dict[str, Any] = {
         ],
         # Upper bound on request_context / request_details, bytes each.
         "MAX_CONTEXT_BYTES": 4096,
+    },
+    "APP2APP": {
+        # draft-zehavi-oauth-app2app-browserless-07: our native authorization endpoint
+        # (authorize/native/), JSON only, for client apps acting as their own user agent.
+        "ENABLED": False,
+        # The https deep link this server's User-Interacting App claims; it receives
+        # client_id and request_uri. None: authorize/native/app/ on the issuer's origin,
+        # which the app claims and also calls as its API.
+        "USER_INTERACTING_APP": None,
+        # Seconds a native request waits for the app (or the browser fallback).
+        "EXPIRES_IN": 300,
     },
     "TOKEN_CONTEXT": {
         # draft-lombardo-oauth-client-extension-claims-02 ``ccr``: the value for each

@@ -135,6 +135,7 @@ def _operations() -> dict[str, tuple[tuple[str, ...], dict[str, Any]]]:
                       "properties": {"access_token": STRING, "token_type": STRING, "expires_in": {"type": "integer"},
                                      "refresh_token": STRING, "scope": STRING, "issued_token_type": STRING,
                                      "refresh_token_timeout": {"type": "integer"}, "authorization_expires_in": {"type": "integer"},
+                                     "cnf": {"type": "object"}, "rs_cnf": {"type": "object"},
                                      "authorization_details": {"type": "array", "items": {"type": "object"}}}}
     registration_token = [{"name": "Authorization", "in": "header", "required": True, "schema": STRING,
                            "description": "Bearer registration access token (RFC 7592 §2)."}]
