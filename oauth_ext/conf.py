@@ -262,6 +262,8 @@ DEFAULTS: dict[str, Any] = {
         "USER_INTERACTING_APP": None,
         # Seconds a native request waits for the app (or the browser fallback).
         "EXPIRES_IN": 300,
+        # Native requests per source address (each keeps a row until used or expired).
+        "THROTTLE_RATE": "120/min",
     },
     "TOKEN_CONTEXT": {
         # draft-lombardo-oauth-client-extension-claims-02 ``ccr``: the value for each

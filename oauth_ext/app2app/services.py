@@ -14,38 +14,27 @@ redirect URI (§5.2 trust in the callback, §5.4 https deep links), PKCE with S2
 
 from __future__ import annotations
 
-import datetime
-import secrets
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.urls import reverse
-from django.utils import timezone
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 from oauthlib.common import add_params_to_uri
 from oauthlib.oauth2.rfc6749.errors import FatalClientError, OAuth2Error
 
 from ..clients.services import load_client
 from ..conf import app_settings
-from ..core.errors import InvalidRequest, OAuthError
+from ..core.errors import InvalidRequest
 from ..core.issuer import endpoint_url
 from ..core.oauthlib_errors import from_oauthlib
 from ..par import services as par
 from ..par.models import PushedRequest
 from ..par.views import par_required
+from .errors import NativeAppUnsupported
 
 SINGLE_VALUED = ("response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge",
                  "code_challenge_method", "native_callback_uri", "authorization_details", "prompt", "nonce")
-
-
-class NativeAppUnsupported(OAuthError):
-    """draft-zehavi-oauth-app2app-browserless-07 §3.4: this request cannot be served
-    natively; the client app falls back to the browser (§4.2)."""
-
-    error = "native_app2app_unsupported"
-    status_code = 400
-    description = "This authorization request cannot be completed without a browser."
 
 
 @dataclass(frozen=True)
@@ -92,15 +81,13 @@ def start(params: Any, *, build_absolute_uri: Any) -> str | ClientError:
         return client_error
     if params.get("code_challenge_method") != "S256" or not params.get("code_challenge"):
         pairs = [("error", "invalid_request"), ("error_description", "PKCE with S256 is required")]  # §5.5
-        return ClientError(add_params_to_uri(params["redirect_uri"], pairs + [("state", params["state"])] * bool(params.get("state"))))
-    reference = secrets.token_urlsafe(32)
-    PushedRequest.objects.create(
-        reference_hash=par._hash(reference), application=client,
-        parameters={"query": query, "native_callback_uri": callback},
-        expires_at=timezone.now() + datetime.timedelta(seconds=app_settings.APP2APP.EXPIRES_IN),
-    )
+        if params.get("state"):
+            pairs.append(("state", params["state"]))
+        return ClientError(add_params_to_uri(params["redirect_uri"], pairs))
+    request_uri = par.keep(client, {"query": query, "native_callback_uri": callback},
+                           expires_in=app_settings.APP2APP.EXPIRES_IN)
     app = app_settings.APP2APP.USER_INTERACTING_APP or endpoint_url("oauth_ext:native-app")
-    return add_params_to_uri(app, [("client_id", client.client_id), ("request_uri", par.URN_PREFIX + reference)])
+    return add_params_to_uri(app, [("client_id", client.client_id), ("request_uri", request_uri)])
 
 
 def native_callback(found: PushedRequest, redirect: str) -> str:

@@ -15,13 +15,12 @@ from typing import Any
 
 from django.http import Http404, JsonResponse
 from django.middleware.csrf import get_token
-from django.utils.decorators import method_decorator
-from django.views import View
-from django.views.decorators.csrf import csrf_exempt
+from rest_framework.views import APIView
 
 from ..conf import app_settings
 from ..core.errors import InvalidRequest, OAuthError
 from ..core.handlers import error_response
+from ..core.throttling import NativeAuthorizationThrottle
 from ..par import services as par
 from ..par.views import AuthorizationView
 from . import services
@@ -38,30 +37,34 @@ def _enabled() -> None:
         raise Http404
 
 
-@method_decorator(csrf_exempt, name="dispatch")
-class NativeAuthorizationView(View):
+class NativeAuthorizationView(APIView):
     """``native_authorization_endpoint``: GET (or POST) a native authorization request."""
 
+    authentication_classes: list = []
+    permission_classes: list = []
+    throttle_classes = [NativeAuthorizationThrottle]
     http_method_names = ["get", "post"]
 
-    def dispatch(self, request, *args, **kwargs):
+    def initial(self, request, *args, **kwargs):
         _enabled()
-        return super().dispatch(request, *args, **kwargs)
+        super().initial(request, *args, **kwargs)
 
     def get(self, request):
-        return self.answer(request, request.GET)
+        return self.answer(request._request, request._request.GET)
 
     def post(self, request):
-        return self.answer(request, request.POST)
+        return self.answer(request._request, request._request.POST)
 
     def answer(self, request, params) -> JsonResponse:
-        try:
-            result = services.start(params, build_absolute_uri=request.build_absolute_uri)
-        except OAuthError as exc:
-            return error_response(exc)
+        result = services.start(params, build_absolute_uri=request.build_absolute_uri)
         if isinstance(result, services.ClientError):
             return _json({"action": "call", "url": result.url})  # §3.5.4
         return _json({"action": "deep_link", "url": result})  # §3.5.2
+
+    def handle_exception(self, exc):
+        if isinstance(exc, OAuthError):
+            return error_response(exc)
+        return super().handle_exception(exc)
 
 
 class NativeAppView(AuthorizationView):

@@ -107,3 +107,10 @@ def test_metadata_and_routing_follow_the_switch(client, settings, db):
     metadata = client.get("/o/.well-known/oauth-authorization-server").json()
     assert metadata["native_authorization_endpoint"] == "https://as.example.com/o/authorize/native/"
     assert DRAFT == "draft-zehavi-oauth-app2app-browserless-07"
+
+
+def test_native_requests_are_throttled_per_address(app, client, settings):
+    settings.OAUTH_EXT = {**settings.OAUTH_EXT, "APP2APP": {"ENABLED": True, "THROTTLE_RATE": "1/min"}}
+    statuses = [client.get(ENDPOINT, request_params(app)[1]).status_code for _ in range(3)]
+    assert 429 in statuses and set(statuses) <= {200, 429}
+    assert PushedRequest.objects.count() == statuses.count(200)
