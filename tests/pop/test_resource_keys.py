@@ -184,3 +184,48 @@ def test_the_draft_revision_is_recorded():
     assert KEY_DISTRIBUTION_DRAFT == "draft-ietf-oauth-pop-key-distribution-07"
     assert KEY_DISTRIBUTION_DRAFT in (Path(__file__).parents[2] / "docs" / "architecture.md").read_text()
     assert API.endswith("/api/me/")
+
+
+DRAFT_RESOURCE = "https://resource.example.com"  # draft-07 §4.1.1
+
+
+@pytest.fixture
+def code_client(make_client):
+    from oauth2_provider.models import get_application_model
+
+    Application = get_application_model()
+    return make_client(grant=Application.GRANT_AUTHORIZATION_CODE)
+
+
+def test_symmetric_code_exchange_as_in_section_4_1(code_client, authorize, token_request, django_user_model, client,
+                                                   settings):
+    """§4.1.1: the code is exchanged for a token for https://resource.example.com;
+    §4.1.2: the response's cnf holds the key, the token's cnf its JWE (Figures 2 to 4)."""
+    private, public = rs_key_pair()
+    with_known(settings, {DRAFT_RESOURCE: {"name": "Calendar and contacts", "pop_encryption_key": public}},
+               RS_DECRYPTION_KEYS=[private])
+    user = django_user_model.objects.create_user("sym", password="pw")
+    exchange = authorize(code_client, user, resource=DRAFT_RESOURCE)
+    del exchange["client_id"]
+    status, body, _ = token_request({**exchange, "token_type": "pop", "resource": DRAFT_RESOURCE, **code_client.form()})
+    assert status == 200, body
+    assert body["token_type"] == "pop" and body["cnf"]["jwk"]["kty"] == "oct" and "rs_cnf" not in body
+    claims = jwt.decode(body["access_token"], options={"verify_signature": False})
+    assert set(claims["cnf"]) == {"jwe"} and claims["aud"] == DRAFT_RESOURCE
+
+
+def test_asymmetric_code_exchange_as_in_section_4_2(code_client, authorize, token_request, django_user_model, settings):
+    """§4.2.1 (Figure 5): token_type=pop and req_cnf at the code exchange; §4.2.2: no key
+    in the response, the client's public key in the token (Figure 8); rs_cnf for the RS."""
+    rs_sig = jose.public_jwk(jose.private_key_to_jwk(jose.generate_private_key("ES256")))
+    with_known(settings, {DRAFT_RESOURCE: {"name": "Calendar and contacts", "rs_cnf": {"jwk": rs_sig}}})
+    user = django_user_model.objects.create_user("asym", password="pw")
+    key = DPoPKey.generate()
+    exchange = authorize(code_client, user, resource=DRAFT_RESOURCE)
+    del exchange["client_id"]
+    status, body, _ = token_request({**exchange, "token_type": "pop", "req_cnf": req_cnf(key.public_jwk),
+                                     **code_client.form()}, HTTP_DPOP=key.proof("POST", TOKEN_HTU))
+    assert status == 200, body
+    assert body["token_type"] == "pop" and "cnf" not in body and body["rs_cnf"] == {"jwk": rs_sig}
+    claims = jwt.decode(body["access_token"], options={"verify_signature": False})
+    assert claims["cnf"] == {"jwk": key.public_jwk} and claims["aud"] == DRAFT_RESOURCE
