@@ -9,6 +9,7 @@ DOT's at the same paths (system check ``oauth_ext.W002`` verifies the order).
 
 from django.urls import path, re_path
 
+from .app2app.views import NativeAppView, NativeAuthorizationView
 from .attestation.views import ChallengeView
 from .client_auth.views import IntrospectTokenView
 from .client_instances.views import DeviceListView, DeviceRevokeView
@@ -29,6 +30,8 @@ urlpatterns = [
     path(".well-known/oauth-authorization-server", AuthorizationServerMetadataView.as_view(), name="oauth-server-metadata"),
     re_path(r"^\.well-known/openid-configuration/?$", OpenIDConfigurationView.as_view(), name="openid-configuration"),
     path("authorize/", AuthorizationView.as_view(), name="authorize"),
+    path("authorize/native/", NativeAuthorizationView.as_view(), name="native-authorize"),
+    path("authorize/native/app/", NativeAppView.as_view(), name="native-app"),
     path("par/", PushedAuthorizationRequestView.as_view(), name="par"),
     path("token/", TokenView.as_view(), name="token"),
     path("challenge/", ChallengeView.as_view(), name="attestation-challenge"),

@@ -16,6 +16,7 @@ from oauthlib.common import Request as OauthlibRequest
 from oauthlib.common import urlencode
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
+from ..consent.introspection import refresh_token_answer
 from ..core.errors import InvalidClient, InvalidToken
 from ..core.handlers import error_response
 from ..core.oauthlib_errors import from_oauthlib
@@ -47,10 +48,12 @@ class IntrospectTokenView(DOTIntrospectTokenView):
             body["token_type"] = token_type(claims)
             if isinstance(claims.get("cnf"), dict):
                 body["cnf"] = introspection_cnf(claims["cnf"], claims, caller)
-            body.update({k: claims[k] for k in ("gty", "cxt", "cmr") if k in claims})  # client extension claims
+            body.update({k: claims[k] for k in ("gty", "cxt", "ccr", "cmr") if k in claims})  # client extension claims
             if "authorization_details" in claims:  # RFC 9396 §9.2
                 body["authorization_details"] = claims["authorization_details"]
             response = JsonResponse(body)
+        elif token_value and (refresh := refresh_token_answer(token_value)) is not None:
+            response = JsonResponse(refresh)  # a refresh token (draft-ietf-oauth-refresh-token-expiration-03 §7)
         response["Cache-Control"] = "no-store"
         return response
 

@@ -27,6 +27,7 @@ CONTRIBUTORS = (
     "oauth_ext.attestation.metadata.metadata",
     "oauth_ext.mtls.metadata.metadata",
     "oauth_ext.bcp.metadata.metadata",
+    "oauth_ext.app2app.metadata.metadata",
 )
 
 

@@ -136,9 +136,9 @@ def test_signed_request_checks(make_client, token_request, client):
 
 
 def bind_to_resource(settings, resource, *clients):
-    """Make ``clients`` the introspection clients of ``resource`` (POP.RESOURCE_CLIENTS)."""
-    settings.OAUTH_EXT = {**settings.OAUTH_EXT, "POP": {
-        **settings.OAUTH_EXT["POP"], "RESOURCE_CLIENTS": {resource: [c.client_id for c in clients]}}}
+    """Make ``clients`` the introspection clients of ``resource`` (its RESOURCES.KNOWN entry)."""
+    settings.OAUTH_EXT = {**settings.OAUTH_EXT, "RESOURCES": {"KNOWN": {
+        resource: {"name": "API", "introspection_clients": [c.client_id for c in clients]}}}}
 
 
 def introspect(client, token, caller):
@@ -162,8 +162,9 @@ def test_introspection_gives_other_clients_only_the_thumbprint(make_client, toke
     body = pop_token(make_client, token_request, resource=RESOURCE)[1]
     key = body["cnf"]["jwk"]
     rs, other_rs, anyone = (make_client(None, hash_client_secret=False) for _ in range(3))
-    settings.OAUTH_EXT = {**settings.OAUTH_EXT, "POP": {**settings.OAUTH_EXT["POP"], "RESOURCE_CLIENTS": {
-        RESOURCE: [rs.client_id], "https://other.example.com/": [other_rs.client_id]}}}
+    settings.OAUTH_EXT = {**settings.OAUTH_EXT, "RESOURCES": {"KNOWN": {
+        RESOURCE: {"introspection_clients": [rs.client_id]},
+        "https://other.example.com/": {"introspection_clients": [other_rs.client_id]}}}}
     for caller in (other_rs, anyone):
         status, introspection = introspect(client, body["access_token"], caller)
         assert status == 200 and introspection["active"] is True and introspection["token_type"] == "pop"
