@@ -8,7 +8,6 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -16,11 +15,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from ..audit import services as audit
 from ..audit.admin import AuditedAdminMixin
 from ..conf import app_settings
 from .models import ClientInstance
-from .services import revoke_instance
+from .services import revoke_audited
 
 EDITABLE = ("device_label", "client_name", "platform", "user", "scope")
 
@@ -38,20 +36,6 @@ class StateFilter(admin.SimpleListFilter):
         if self.value() == "revoked":
             return queryset.filter(revoked_at__isnull=False)
         return queryset
-
-
-def revoke_with_audit(actor, instance: ClientInstance) -> bool:
-    """Revoke through the service and log it in the same transaction; False when the
-    instance was already revoked (nothing changes, nothing is logged)."""
-    with transaction.atomic():
-        counted = ClientInstance.objects.with_token_counts().select_for_update(of=("self",)).get(pk=instance.pk)
-        if counted.revoked_at is not None:
-            return False
-        before = {"revoked_at": None, "access_tokens": counted.live_access_tokens, "refresh_tokens": counted.live_refresh_tokens}
-        revoked = revoke_instance(counted, by=actor)
-        audit.record(actor, "client_instance.revoke", revoked, before,
-                     {"revoked_at": revoked.revoked_at, "access_tokens": 0, "refresh_tokens": 0})
-        return True
 
 
 @admin.register(ClientInstance)
@@ -147,7 +131,7 @@ class ClientInstanceAdmin(AuditedAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         instances = list(instances)
         if request.method == "POST" and request.POST.get("confirm") == "yes":
-            done = sum(revoke_with_audit(request.user, instance) for instance in instances)
+            done = sum(revoke_audited(request.user, instance) for instance in instances)
             self.message_user(request, f"{done} device(s) revoked; their tokens no longer work.", messages.SUCCESS)
             return HttpResponseRedirect(back)
         owners = {i.user_id for i in instances if i.user_id}
