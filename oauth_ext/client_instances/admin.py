@@ -38,11 +38,18 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
+def short_id(client_id: str) -> str:
+    """Enough of a client_id to tell devices apart (stateless ones run to 100 characters)."""
+    return client_id if len(client_id) <= 14 else f"{client_id[:12]}…"
+
+
 @admin.register(ClientInstance)
 class ClientInstanceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     audit_name = "client_instance"
     audit_fields = EDITABLE
-    list_display = ("device", "owner", "software", "created_at", "last_used_at", "state", "tokens", "revoke_link")
+    # The revoke button right after the device, so it is never off screen on a laptop.
+    list_display = ("device", "revoke_link", "owner", "software", "platform", "client_id", "created_at", "last_used_at",
+                    "state", "tokens")
     list_filter = (StateFilter, "software_id", "software_version", "stateless")
     list_select_related = ("application", "user")
     search_fields = ("application__client_id", "device_label", "client_name", "software_id", "user__username", "user__email")
@@ -62,6 +69,10 @@ class ClientInstanceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # deleting the row would leave its client_id working: revoke instead
 
+    def has_change_permission(self, request, obj=None):
+        # A revoked device is a record of what happened: shown, never edited.
+        return super().has_change_permission(request, obj) and not (obj is not None and obj.revoked_at is not None)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         instance = self.get_object(request, object_id)
         if instance is not None and instance.revoked_at is None and self.has_change_permission(request, instance):
@@ -75,7 +86,15 @@ class ClientInstanceAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="device", ordering="device_label")
     def device(self, obj):
-        return obj.device_label or obj.client_name or obj.application.client_id
+        if obj.device_label:
+            return obj.device_label
+        # Unnamed devices of the same software stay apart by their client_id.
+        return format_html('<span class="oauth-ext-unlabelled">(no label)</span> {} {}', obj.client_name or obj.software_id,
+                           short_id(obj.application.client_id))
+
+    @admin.display(description="client_id", ordering="application__client_id")
+    def client_id(self, obj):
+        return format_html('<code title="{}">{}</code>', obj.application.client_id, short_id(obj.application.client_id))
 
     @admin.display(description="user", ordering="user__username")
     def owner(self, obj):
@@ -157,7 +176,8 @@ class ClientInstanceAdmin(AuditedAdminMixin, admin.ModelAdmin):
         back = reverse("admin:oauth_ext_clientinstance_changelist")
         if instance.user_id:
             back += f"?user__id__exact={instance.user_id}"
-        return self._confirm(request, [instance], title=f"Revoke {self.device(instance)}?", back=back)
+        name = instance.device_label or f"{instance.client_name or instance.software_id} {short_id(instance.application.client_id)}"
+        return self._confirm(request, [instance], title=f"Revoke {name}?", back=back)
 
     @admin.action(description="Revoke selected devices …", permissions=["change"])
     def revoke_selected(self, request, queryset):
