@@ -55,7 +55,7 @@ def set_enabled(modeladmin, request, queryset, enabled: bool) -> None:
     """Enable or disable the rows that differ, one entry each (trust: publishers,
     attesters, SPIFFE trust domains), and say which changed and which already were."""
     word = "enabled" if enabled else "disabled"
-    noun = modeladmin.model._meta.verbose_name_plural
+    meta = modeladmin.model._meta
     with transaction.atomic():
         rows = list(queryset.select_for_update())
         changed = [obj for obj in rows if obj.enabled != enabled]
@@ -65,6 +65,7 @@ def set_enabled(modeladmin, request, queryset, enabled: bool) -> None:
             services.record(request.user, f"{modeladmin.audit_name}.{'enable' if enabled else 'disable'}", obj,
                             {"enabled": not enabled}, {"enabled": enabled})
     if changed:
+        noun = meta.verbose_name if len(changed) == 1 else meta.verbose_name_plural
         modeladmin.message_user(request, f"{len(changed)} {noun} {word}: {_names(changed)}.", messages.SUCCESS)
     unchanged = [obj for obj in rows if obj not in changed]
     if unchanged:
@@ -72,7 +73,7 @@ def set_enabled(modeladmin, request, queryset, enabled: bool) -> None:
 
 
 def _names(objs) -> str:
-    return ", ".join(str(obj) for obj in objs)
+    return ", ".join(sorted(str(obj) for obj in objs))
 
 
 def refresh_each(modeladmin, request, queryset, refresh, audit_name: str, fields: tuple[str, ...], errors: tuple) -> None:

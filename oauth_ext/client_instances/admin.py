@@ -13,6 +13,8 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from ..audit.admin import AuditedAdminMixin
@@ -38,9 +40,15 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
+def short_date(value) -> str:
+    """The day, with the exact time on hover: the list stays narrow enough for a laptop."""
+    local = timezone.localtime(value)
+    return format_html('<span title="{}">{}</span>', local.isoformat(timespec="seconds"), date_format(local, "SHORT_DATE_FORMAT"))
+
+
 def short_id(client_id: str) -> str:
     """Enough of a client_id to tell devices apart (stateless ones run to 100 characters)."""
-    return client_id if len(client_id) <= 14 else f"{client_id[:12]}…"
+    return client_id if len(client_id) <= 10 else f"{client_id[:8]}…"
 
 
 @admin.register(ClientInstance)
@@ -48,8 +56,7 @@ class ClientInstanceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     audit_name = "client_instance"
     audit_fields = EDITABLE
     # The revoke button right after the device, so it is never off screen on a laptop.
-    list_display = ("device", "revoke_link", "owner", "software", "platform", "client_id", "created_at", "last_used_at",
-                    "state", "tokens")
+    list_display = ("device", "revoke_link", "owner", "software", "platform", "client_id", "used", "state")
     list_filter = (StateFilter, "software_id", "software_version", "stateless")
     list_select_related = ("application", "user")
     search_fields = ("application__client_id", "device_label", "client_name", "software_id", "user__username", "user__email")
@@ -92,6 +99,12 @@ class ClientInstanceAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return format_html('<span class="oauth-ext-unlabelled">(no label)</span> {} {}', obj.client_name or obj.software_id,
                            short_id(obj.application.client_id))
 
+    @admin.display(description="used", ordering="last_used_at")
+    def used(self, obj):
+        """When it was added, then when it was last used."""
+        last = short_date(obj.last_used_at) if obj.last_used_at else "never"
+        return format_html('<span class="oauth-ext-dates">added {}<br>last {}</span>', short_date(obj.created_at), last)
+
     @admin.display(description="client_id", ordering="application__client_id")
     def client_id(self, obj):
         return format_html('<code title="{}">{}</code>', obj.application.client_id, short_id(obj.application.client_id))
@@ -109,13 +122,11 @@ class ClientInstanceAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="state", ordering="revoked_at")
     def state(self, obj):
+        tokens = f"{obj.live_access_tokens} access, {obj.live_refresh_tokens} refresh"
         if obj.revoked_at:
-            return format_html('<span class="oauth-ext-revoked" title="{}">revoked</span>', obj.revoked_at.isoformat(timespec="seconds"))
-        return format_html('<span class="oauth-ext-active">{}</span>', "active")
-
-    @admin.display(description="tokens outstanding")
-    def tokens(self, obj):
-        return f"{obj.live_access_tokens} access, {obj.live_refresh_tokens} refresh"
+            return format_html('<span class="oauth-ext-revoked" title="{}">revoked</span><br>{}',
+                               obj.revoked_at.isoformat(timespec="seconds"), tokens)
+        return format_html('<span class="oauth-ext-active">active</span><br>{}', tokens)
 
     @admin.display(description="")
     def revoke_link(self, obj):
