@@ -24,6 +24,9 @@ REDIRECT_FORMS = [
 ]
 
 
+CHOICES = forms.CheckboxSelectMultiple(attrs={"class": "oauth-ext-choices"})
+
+
 def auth_methods() -> list[tuple[str, str]]:
     return [(name, name) for name in dict.fromkeys([*registry.method_names(), "none"])]
 
@@ -47,15 +50,15 @@ class SoftwarePublisherForm(forms.ModelForm):
         help_text="The most its software may get, separated by spaces (e.g. \"mail contacts\"); scopes above it are "
                   "dropped at registration. Empty: every scope this server knows.")
     allowed_grant_types = forms.MultipleChoiceField(
-        choices=GRANT_TYPES, widget=forms.CheckboxSelectMultiple, label="Allowed grant types", initial=default_grant_types,
+        choices=GRANT_TYPES, widget=CHOICES, label="Allowed grant types", initial=default_grant_types,
         help_text="What its software may register for; at least authorization_code or client_credentials.")
     redirect_uri_forms = forms.MultipleChoiceField(
-        choices=REDIRECT_FORMS, widget=forms.CheckboxSelectMultiple, label="Redirect URI forms", required=False,
+        choices=REDIRECT_FORMS, widget=CHOICES, label="Redirect URI forms", required=False,
         initial=default_redirect_forms,
         help_text="Where codes may be sent back to (RFC 8252 §7). A consent is shared silently with a new device only "
                   "for an https address the statement lists.")
     allowed_auth_methods = forms.MultipleChoiceField(
-        choices=auth_methods, widget=forms.CheckboxSelectMultiple, label="Allowed client authentication methods",
+        choices=auth_methods, widget=CHOICES, label="Allowed client authentication methods",
         initial=default_auth_methods,
         help_text="token_endpoint_auth_method values its instances may register; private_key_jwt lets each "
                   "installation prove its own key.")

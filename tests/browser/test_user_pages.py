@@ -164,6 +164,11 @@ def test_my_permissions_withdraws_a_consent_after_confirmation(page, sign_in, ac
         assert api_status(live_server, device.tokens["access_token"]) == 401
     assert AuditEntry.objects.get(action="consent.withdraw").actor == alice
 
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/$"))
+    page.goto("/o/consents/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/o/consents/$"))
+
 
 def test_an_anonymous_visitor_is_sent_to_sign_in_and_apps_still_get_json(page, live_server, enroll, django_user_model):
     alice = django_user_model.objects.create_user("alice", password="pw")
