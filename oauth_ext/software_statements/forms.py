@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.db import models
 
 from ..client_auth import registry
 from .models import SoftwarePublisher, default_auth_methods, default_grant_types, default_redirect_forms
@@ -29,6 +30,13 @@ CHOICES = forms.CheckboxSelectMultiple(attrs={"class": "oauth-ext-choices"})
 
 def auth_methods() -> list[tuple[str, str]]:
     return [(name, name) for name in dict.fromkeys([*registry.method_names(), "none"])]
+
+
+def https_urls(field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """A key URL typed without a scheme is https (as the trust stores' admins have it)."""
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
 
 
 class WordListField(forms.CharField):
@@ -66,6 +74,7 @@ class SoftwarePublisherForm(forms.ModelForm):
     class Meta:
         model = SoftwarePublisher
         fields = "__all__"
+        formfield_callback = staticmethod(https_urls)
 
     def clean_allowed_grant_types(self) -> list[str]:
         grants = self.cleaned_data["allowed_grant_types"]
