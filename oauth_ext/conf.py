@@ -93,6 +93,9 @@ DEFAULTS: dict[str, Any] = {
         # Resource URI -> that resource server's public encryption JWK (RSA or EC):
         # symmetric keys in access tokens are encrypted (JWE) to it.
         "RESOURCE_KEYS": {},
+        # Resource URI -> client_ids of that resource server's introspection clients:
+        # only they get a symmetric PoP key at introspection (others get its jkt).
+        "RESOURCE_CLIENTS": {},
         # This site's resource-server private JWKs, to read the JWE in tokens.
         "RS_DECRYPTION_KEYS": [],
         # Secret from which symmetric PoP keys derive (None: from SECRET_KEY).
@@ -133,11 +136,19 @@ DEFAULTS: dict[str, Any] = {
         # A burst of status changes within this many seconds causes one rebuild.
         "DEBOUNCE": 2,
     },
+    "AUTHORIZATION_CODE": {
+        # A redeemed code is remembered this many seconds: presented again within it,
+        # the tokens of its first redemption are revoked (RFC 6749 §4.1.2).
+        "REMEMBER_USED_FOR": 86_400,
+    },
     "CLIENT_INSTANCES": {
         # Pruning: instances registered but never used within this many seconds,
         # and instances unused for longer than this many seconds, are removed.
         "NEVER_USED_AFTER": 7 * 86_400,
         "UNUSED_AFTER": 180 * 86_400,
+        # A stateless client_id is refused once older than this many seconds (its issue
+        # time is inside it); until then a revoked one's row is kept as its revocation.
+        "STATELESS_MAX_AGE": 365 * 86_400,
         # last_used_at is written at most once per this many seconds per instance.
         "TOUCH_INTERVAL": 60,
     },

@@ -44,7 +44,7 @@ CLIENT_AUTH = {
 }
 AUTHORIZATION_PARAMETERS = {
     "response_type": {"type": "string", "enum": ["code"]}, "redirect_uri": STRING, "scope": STRING, "state": STRING,
-    "code_challenge": STRING, "code_challenge_method": {"type": "string", "enum": ["S256", "plain"]},
+    "code_challenge": STRING, "code_challenge_method": {"type": "string", "enum": ["S256"]},
     "resource": STRING, "dpop_jkt": STRING, "authorization_details": STRING,
 }
 DPOP_HEADER = {"name": "DPoP", "in": "header", "required": False, "schema": STRING, "description": "A DPoP proof (RFC 9449)."}

@@ -26,6 +26,7 @@ CONTRIBUTORS = (
     "oauth_ext.consent.metadata.metadata",
     "oauth_ext.attestation.metadata.metadata",
     "oauth_ext.mtls.metadata.metadata",
+    "oauth_ext.bcp.metadata.metadata",
 )
 
 

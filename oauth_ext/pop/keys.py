@@ -70,9 +70,20 @@ def decrypt(encrypted: str) -> dict[str, Any]:
     raise PoPKeyError("cnf.jwe cannot be decrypted with this resource server's keys")
 
 
-def introspection_cnf(cnf: dict[str, Any], claims: dict[str, Any]) -> dict[str, Any]:
-    """What introspection tells an authenticated resource server (RFC 9201 §5):
-    the key itself, also for symmetric tokens whose JWE it cannot read."""
-    if "jwe" in cnf and isinstance(claims.get("jti"), str):
-        return {"jwk": symmetric_key(claims["jti"])}
-    return cnf
+def introspection_cnf(cnf: dict[str, Any], claims: dict[str, Any], caller: str | None) -> dict[str, Any]:
+    """What introspection tells client ``caller`` about a token's key (RFC 9201 §5).
+
+    Symmetric key material goes only to the resource server the token is for: a client
+    listed under one of the token's audiences in ``POP.RESOURCE_CLIENTS``. Every other
+    caller gets the key's RFC 7638 thumbprint (``jkt``); public keys are no secret.
+    """
+    others = {k: v for k, v in cnf.items() if k not in ("jwe", "jwk")}  # e.g. an mTLS x5t#S256
+    jwk = symmetric_key(claims["jti"]) if "jwe" in cnf and isinstance(claims.get("jti"), str) else cnf.get("jwk")
+    if not (isinstance(jwk, dict) and "k" in jwk):
+        return cnf
+    audiences = claims.get("aud")
+    audiences = [audiences] if isinstance(audiences, str) else audiences if isinstance(audiences, list) else []
+    bound = app_settings.POP.RESOURCE_CLIENTS
+    if caller is not None and any(caller in bound.get(audience, ()) for audience in audiences if isinstance(audience, str)):
+        return {**others, "jwk": jwk}
+    return {**others, "jkt": jose.jwk_thumbprint(jwk)}
