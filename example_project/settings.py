@@ -96,7 +96,8 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/o/devices/"
 
 ISSUER = os.environ.get("OAUTH_EXT_ISSUER", "http://127.0.0.1:8000/o")
 

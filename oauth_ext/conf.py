@@ -317,6 +317,13 @@ DEFAULTS: dict[str, Any] = {
         # Also send refresh_token_expires_in / consent_expires_in, the names of
         # draft-watson-oauth-refresh-token-expiration-00, for clients written against it.
         "LEGACY_EXPIRY_NAMES": False,
+        # Dotted path to the policy deciding whether a consent given on one device is
+        # shared silently with another instance of the same software. The default
+        # shares only with an instance that proves more than the public software
+        # statement (a client attestation, or an https redirect URI its publisher
+        # signed); any other new device gets a short "new device" confirmation.
+        # oauth_ext.consent.policies.AlwaysShare trusts the statement alone.
+        "REUSE_POLICY": "oauth_ext.consent.policies.ProvenInstance",
     },
 }
 

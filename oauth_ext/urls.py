@@ -12,8 +12,9 @@ from django.urls import path, re_path
 from .app2app.views import NativeAppView, NativeAuthorizationView
 from .attestation.views import ChallengeView
 from .client_auth.views import IntrospectTokenView
-from .client_instances.views import DeviceListView, DeviceRevokeView
-from .consent.views import ConsentListView, ConsentWithdrawView
+from .client_instances.views import device_revoke, devices
+from .consent.views import consent_withdraw, consents
+from .core.self_service import SignOutView
 from .core.views import (
     AuthorizationServerMetadataView,
     JWKSView,
@@ -39,10 +40,11 @@ urlpatterns = [
     path("jwks/", JWKSView.as_view(), name="jwks"),
     path("registration/", RegistrationView.as_view(), name="registration"),
     path("registration/<str:client_id>", RegistrationManagementView.as_view(), name="registration-management"),
-    path("devices/", DeviceListView.as_view(), name="devices"),
-    path("devices/<int:pk>/revoke", DeviceRevokeView.as_view(), name="device-revoke"),
-    path("consents/", ConsentListView.as_view(), name="consents"),
-    path("consents/<int:pk>/withdraw", ConsentWithdrawView.as_view(), name="consent-withdraw"),
+    path("devices/", devices, name="devices"),
+    path("devices/<int:pk>/revoke", device_revoke, name="device-revoke"),
+    path("consents/", consents, name="consents"),
+    path("consents/<int:pk>/withdraw", consent_withdraw, name="consent-withdraw"),
+    path("account/sign-out/", SignOutView.as_view(), name="sign-out"),
     path("statuslists/", StatusListAggregationView.as_view(), name="status-list-aggregation"),
     path("statuslists/<int:pk>", StatusListView.as_view(), name="status-list"),
 ]

@@ -16,6 +16,7 @@ from oauth2_provider.models import (
     get_refresh_token_model,
 )
 
+from ..audit import services as audit
 from ..conf import app_settings
 from ..core.errors import InvalidClient
 from . import stateless
@@ -82,6 +83,21 @@ def revoke_instance(instance: ClientInstance, *, by: Any = None) -> ClientInstan
         transaction.on_commit(lambda: instance_revoked.send(sender=ClientInstance, instance=instance, by=by))
         logger.info("instance %s revoked by %s", instance.application.client_id, by)
     return instance
+
+
+def revoke_audited(actor: Any, instance: ClientInstance) -> bool:
+    """Revoke and write the audit entry (``actor``: the staff member, or the user
+    revoking their own device) in one transaction; False when it was already
+    revoked (nothing changes, nothing is logged)."""
+    with transaction.atomic():
+        counted = ClientInstance.objects.with_token_counts().select_for_update(of=("self",)).get(pk=instance.pk)
+        if counted.revoked_at is not None:
+            return False
+        before = {"revoked_at": None, "access_tokens": counted.live_access_tokens, "refresh_tokens": counted.live_refresh_tokens}
+        revoked = revoke_instance(counted, by=actor)
+        audit.record(actor, "client_instance.revoke", revoked, before,
+                     {"revoked_at": revoked.revoked_at, "access_tokens": 0, "refresh_tokens": 0})
+        return True
 
 
 def _revocation_still_needed(instance: ClientInstance, now: datetime.datetime) -> bool:

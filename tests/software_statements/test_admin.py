@@ -60,3 +60,15 @@ def test_disable_and_enable_are_audited(client, vendor, make_staff):
         ("software_publisher.disable", {"enabled": True}, {"enabled": False}),
         ("software_publisher.enable", {"enabled": False}, {"enabled": True}),
     ]
+
+
+def test_an_accepted_statement_lists_what_registration_would_drop(vendor):
+    result = check_statement(vendor.statement(scope="read admin nonsense", favourite_colour="blue"))
+    assert result["accepted"] and result["metadata"]["scope"] == "read"
+    assert result["dropped"] == ["scope admin: above the publisher's scope ceiling",
+                                 "scope nonsense: above the publisher's scope ceiling",
+                                 "claim favourite_colour: not client metadata this server keeps"]
+    vendor.publisher.scope_ceiling = []
+    vendor.publisher.save()
+    assert check_statement(vendor.statement(scope="read nonsense"))["dropped"] == ["scope nonsense: not a scope this server knows"]
+    assert check_statement(vendor.statement())["dropped"] == []
