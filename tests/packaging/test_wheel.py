@@ -23,6 +23,7 @@ import sys
 import time
 import uuid
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -351,3 +352,11 @@ def test_a_non_staff_user_signs_in_consents_and_the_client_gets_a_token(site):
     after = requests.post(f"{site.issuer}/introspect/", data={"token": tokens["access_token"]},
                           auth=PrivateKeyJWTAuth(signer), timeout=30)
     assert after.status_code == 200 and after.json() == {"active": False}
+    entry = claims["status"]["status_list"]
+    served = requests.get(entry["uri"], timeout=30)
+    assert served.status_code == 200, served.text
+    status_list = jwt.decode(served.text, key=key, algorithms=[header["alg"]], options={"verify_aud": False})["status_list"]
+    bits = zlib.decompress(base64.urlsafe_b64decode(status_list["lst"] + "=" * (-len(status_list["lst"]) % 4)))
+    per_byte = 8 // status_list["bits"]
+    value = (bits[entry["idx"] // per_byte] >> (entry["idx"] % per_byte * status_list["bits"])) & ((1 << status_list["bits"]) - 1)
+    assert value == 1  # INVALID: the list was rebuilt inline, without Celery
