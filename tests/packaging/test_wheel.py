@@ -38,7 +38,6 @@ from oauth_ext.client import AssertionSigner, PrivateKeyJWTAuth
 from ..docs.snippets import in_section
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("OAUTH_EXT_CHROMIUM", "/usr/bin/chromium")
 SECTION = "Add to an existing DOT site"
 
 BASE_SETTINGS = '''"""A Django site with DOT, as startproject and DOT's tutorial leave it."""
@@ -296,35 +295,28 @@ def test_the_installed_site_runs_without_celery(venv, site):
     assert done.returncode == 1 and "No module named 'celery'" in done.stderr
 
 
-def test_a_non_staff_user_signs_in_consents_and_the_client_gets_a_token(site):
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium is required at {CHROMIUM} (apt-get install -y chromium)", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    from ..browser.conftest import ARGS
-
+def test_a_non_staff_user_signs_in_consents_and_the_client_gets_a_token(site, browser):
     verifier = secrets.token_urlsafe(48)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
     authorize = f"{site.issuer}/authorize/?" + urlencode({
         "response_type": "code", "client_id": "webapp", "redirect_uri": site.redirect_uri, "scope": "read", "state": "st-1",
         "code_challenge": challenge, "code_challenge_method": "S256"})
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(20_000)
-            page.goto(authorize)
-            assert urlsplit(page.url).path == "/accounts/login/", page.url  # the site's own sign-in page
-            page.fill("#id_username", "alice")
-            page.fill("#id_password", "pw")
-            page.click("button[type=submit]")
-            page.wait_for_selector("form#authorizationForm")
-            assert urlsplit(page.url).path == "/o/authorize/", page.url
-            with page.expect_request(lambda r: r.url.startswith(site.redirect_uri)) as redirected:
-                page.click("input[name=allow]")
-            callback = redirected.value.url
-        finally:
-            browser.close()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        page.goto(authorize)
+        assert urlsplit(page.url).path == "/accounts/login/", page.url  # the site's own sign-in page
+        page.fill("#id_username", "alice")
+        page.fill("#id_password", "pw")
+        page.click("button[type=submit]")
+        page.wait_for_selector("form#authorizationForm")
+        assert urlsplit(page.url).path == "/o/authorize/", page.url
+        with page.expect_request(lambda r: r.url.startswith(site.redirect_uri)) as redirected:
+            page.click("input[name=allow]")
+        callback = redirected.value.url
+    finally:
+        context.close()
     query = parse_qs(urlsplit(callback).query)
     assert query["state"] == ["st-1"] and "error" not in query, callback
     signer = AssertionSigner(site.client_key, client_id="webapp", audience=site.issuer)
