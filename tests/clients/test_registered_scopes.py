@@ -57,3 +57,31 @@ def test_the_example_projects_demo_client_gets_its_scopes_only(db, settings, tmp
     status, body, _ = token_request({"grant_type": "client_credentials", "scope": "registration", **form,
                                      "client_assertion": signer.assertion()})
     assert status == 400 and body["error"] == "invalid_scope", body
+
+
+def test_a_client_registered_without_scope_gets_the_default_set_not_every_scope(register, make_client, token_request,
+                                                                              client, django_user_model):
+    """RFC 7591 §2: without ``scope`` the server registers its default set
+    (``DEFAULT_SCOPES``, ``read`` in the example), never ``registration`` or ``introspection``."""
+    from urllib.parse import parse_qs, urlencode, urlsplit
+
+    from oauth_ext.client_instances.models import ClientInstance
+    from oauth_ext.core import jose
+
+    issuer = make_client(profile={"scope": ["registration"]})
+    status, tokens, _ = token_request({"grant_type": "client_credentials", **issuer.form()})
+    assert status == 200 and tokens["scope"] == "registration", tokens
+    key = jose.private_key_to_jwk(jose.generate_private_key("ES256"))
+    status, body = register({"redirect_uris": ["https://client.example.org/cb"], "token_endpoint_auth_method": "private_key_jwt",
+                             "jwks": {"keys": [jose.public_jwk(key)]}},
+                            HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}")
+    assert status == 201 and body["scope"] == "read", body
+    assert ClientInstance.objects.get(application__client_id=body["client_id"]).scope == ["read"]
+    client.force_login(django_user_model.objects.create_user("u1", password="pw"))
+    response = client.get("/o/authorize/?" + urlencode({
+        "response_type": "code", "client_id": body["client_id"], "redirect_uri": "https://client.example.org/cb",
+        "scope": "read registration", "state": "s", "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        "code_challenge_method": "S256"}))
+    assert response.status_code == 302
+    query = parse_qs(urlsplit(response["Location"]).query)
+    assert query["error"] == ["invalid_scope"] and "code" not in query
