@@ -119,6 +119,9 @@ OAUTH2_PROVIDER = {
         "contacts": "See and change your address book",
         "calendar": "See and change your calendars",
     },
+    # What a client gets when it registers or asks for no scope; introspection and
+    # registration are given only to clients that register them.
+    "DEFAULT_SCOPES": ["read"],
     "OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic", "client_secret_post", "none"],
     # RFC 9700 (OAuth 2.0 Security BCP) through DOT's gates: no implicit grant or
     # response_type=token, no password grant, no PKCE "plain", no access token in a

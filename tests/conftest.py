@@ -6,6 +6,7 @@ import base64
 import datetime
 import hashlib
 import json
+import os
 import secrets
 import time
 import uuid
@@ -36,6 +37,29 @@ def _real_services(django_db_blocker):
         caches["default"].set("oauth_ext:ping", 1, 5)
     except Exception as exc:  # noqa: BLE001
         pytest.fail(f"Redis is required at 127.0.0.1:6379 (run `bash .ci/services`): {exc}", pytrace=False)
+
+
+# A real browser (tests/browser, tests/packaging): Playwright driving the system's
+# Chromium, never a downloaded one; one per session, shared by every test that needs it.
+CHROMIUM = os.environ.get("OAUTH_EXT_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Playwright's sync API keeps an event loop marked running in this thread, and
+    Django then refuses ORM calls from it; the calls are synchronous, so the guard
+    is lifted while the browser runs (Playwright's advice for Django tests)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium is required at {CHROMIUM} (apt-get install -y chromium; .ci/run does it)", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield browser
+        browser.close()
 
 
 @dataclass

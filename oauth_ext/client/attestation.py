@@ -5,7 +5,7 @@ attestation its attester issued and a fresh PoP JWT signed by the instance key.
 ::
 
     key = DPoPKey.generate()                    # the instance key; its public JWK goes to the attester
-    attested = ClientAttestation(attestation_jwt, key, audience="https://as.example.com")
+    attested = ClientAttestation(attestation_jwt, key, audience="https://as.example.com/o")  # the issuer
     requests.post(token_url, data={"grant_type": "client_credentials"}, auth=AttestationAuth(attested))
     # combined mode: the attestation plus a DPoP proof of the same key
     requests.post(token_url, data=..., headers=attested.combined_headers("POST", token_url))

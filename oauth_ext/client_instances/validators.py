@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..clients.services import get_profile
 from ..core.errors import InvalidClient
 from . import stateless
 from .services import bind_user, ensure_active, instance_of
@@ -46,14 +47,13 @@ class ClientInstanceValidatorMixin:
     def validate_scopes(self, client_id: str, scopes: list[str], client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
         if not super().validate_scopes(client_id, scopes, client, request, *args, **kwargs):
             return False
-        instance = instance_of(client)
-        # The ceiling the publisher set, clipped at registration (RFC 7591 §2 scope).
-        return instance is None or not instance.scope or set(scopes) <= set(instance.scope)
+        registered = _registered_scope(client)
+        return registered is None or set(scopes) <= set(registered)
 
     def get_default_scopes(self, client_id: str, request: Any, *args: Any, **kwargs: Any) -> list[str]:
-        instance = instance_of(request.client) if request.client is not None else None
-        if instance is not None and instance.scope:
-            return list(instance.scope)
+        registered = _registered_scope(request.client) if request.client is not None else None
+        if registered is not None:
+            return registered
         return super().get_default_scopes(client_id, request, *args, **kwargs)
 
     def save_bearer_token(self, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
@@ -61,3 +61,16 @@ class ClientInstanceValidatorMixin:
         if request.client is not None and instance_of(request.client) is not None:
             bind_user(request.client, getattr(request, "user", None))
         return result
+
+
+def _registered_scope(client: Any) -> list[str] | None:
+    """The scopes the client registered (RFC 7591 §2 ``scope``): an instance's, clipped
+    to its publisher's ceiling at registration, else its profile's; None where neither
+    says, and DOT's ``SCOPES`` and ``DEFAULT_SCOPES`` apply."""
+    instance = instance_of(client)
+    if instance is not None and instance.scope:
+        return list(instance.scope)
+    profile = get_profile(client)
+    if profile is not None and profile.scope:
+        return list(profile.scope)
+    return None

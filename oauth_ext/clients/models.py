@@ -63,6 +63,11 @@ class ClientProfile(models.Model):
         _("certificate-bound access tokens"), default=False,
         help_text=_("RFC 8705 §3.4: token requests without a client certificate are refused."),
     )
+    scope = models.JSONField(
+        _("registered scopes"), default=list, blank=True,
+        help_text=_("RFC 7591 §2 scope: the scopes the client may ask for, and gets when it asks for none. "
+                    "Empty: DOT's SCOPES and DEFAULT_SCOPES."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -95,6 +100,12 @@ class ClientProfile(models.Model):
                 "client_secret_jwt needs the secret in clear: turn off hash_client_secret on the application."
             )
         self._clean_workload_methods(method, errors)
+        if not isinstance(self.scope, list) or not all(isinstance(s, str) and s for s in self.scope):
+            errors["scope"] = _("A list of scope names.")
+        else:
+            unknown = sorted(set(self.scope) - set(oauth2_settings._SCOPES))
+            if unknown:
+                errors["scope"] = _("Unknown scopes: %(s)s.") % {"s": " ".join(unknown)}
         alg = self.token_endpoint_auth_signing_alg
         if alg and (alg == "none" or alg not in jose.ASYMMETRIC_ALGORITHMS | jose.HMAC_ALGORITHMS):
             errors["token_endpoint_auth_signing_alg"] = _("Unsupported algorithm.")

@@ -148,7 +148,10 @@ def validate(data: Any, publisher: SoftwarePublisher | None, *, key_proven: bool
         raise InvalidClientMetadata("client_credentials needs client authentication")
     available = set(oauth2_settings.SCOPES)
     ceiling = set(publisher.scope_ceiling) if publisher and publisher.scope_ceiling else available
-    requested = data.get("scope", "").split() or sorted(ceiling & available)
+    # RFC 7591 §2: a client that names no scope gets a default set: its publisher's
+    # ceiling, or else the server's DEFAULT_SCOPES; never every scope the server knows.
+    default = ceiling if publisher and publisher.scope_ceiling else set(oauth2_settings._DEFAULT_SCOPES)
+    requested = data.get("scope", "").split() or sorted(default & available)
     scope = [s for s in dict.fromkeys(requested) if s in ceiling and s in available]  # clipped to the ceiling
     alg = data.get("token_endpoint_auth_signing_alg", "")
     if alg and (alg == "none" or alg not in jose.ASYMMETRIC_ALGORITHMS | jose.HMAC_ALGORITHMS):

@@ -96,11 +96,27 @@ def _debounce_key(list_id: int) -> str:
     return f"oauth_ext:status-list-rebuild:{list_id}"
 
 
-def schedule_rebuild(list_id: int) -> None:
-    """Queue one rebuild per list per ``DEBOUNCE`` window, however many changes come."""
-    from .tasks import rebuild_status_list
-
+def _rebuild_task():
+    """The Celery task, or None where Celery is not installed."""
     try:
+        from .tasks import rebuild_status_list
+    except ModuleNotFoundError as exc:
+        if exc.name != "celery":
+            raise
+        return None
+    return rebuild_status_list
+
+
+def schedule_rebuild(list_id: int) -> None:
+    """Queue one rebuild per list per ``DEBOUNCE`` window, however many changes come.
+
+    Without Celery installed (``pip install oauth-ext[celery]``) the rebuild runs inline,
+    as Celery's eager mode would."""
+    rebuild_status_list = _rebuild_task()
+    try:
+        if rebuild_status_list is None:
+            rebuild(list_id)
+            return
         if not caches[app_settings.REPLAY_CACHE].add(_debounce_key(list_id), 1, app_settings.STATUS_LIST.DEBOUNCE):
             return
         rebuild_status_list.apply_async((list_id,), countdown=app_settings.STATUS_LIST.DEBOUNCE)

@@ -10,9 +10,6 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = os.environ.get("OAUTH_EXT_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts"
 
 
@@ -21,22 +18,6 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"report_{report.when}", report)
     return report
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Playwright's sync API keeps an event loop marked running in this thread, and
-    Django then refuses ORM calls from it; the calls are synchronous, so the guard
-    is lifted while the browser runs (Playwright's advice for Django tests)."""
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium is required at {CHROMIUM} (apt-get install -y chromium; .ci/run does it)", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ class Command(BaseCommand):
         source.add_argument("--jwks-uri", default="", help="https URL of the client's JWKS")
         parser.add_argument("--method", default="private_key_jwt", help="token_endpoint_auth_method")
         parser.add_argument("--alg", default="", help="token_endpoint_auth_signing_alg to require")
+        parser.add_argument("--scope", help="space-separated scopes the client may ask for (default: unchanged)")
 
     def handle(self, *args, **options):
         try:
@@ -27,9 +28,11 @@ class Command(BaseCommand):
         except get_application_model().DoesNotExist:
             raise CommandError(f"no client {options['client_id']!r}") from None
         jwks = json.loads(Path(options["jwks"]).read_text()) if options["jwks"] else None
+        metadata = {"scope": options["scope"].split()} if options["scope"] is not None else {}
         try:
             profile = set_client_keys(
-                application, method=options["method"], jwks=jwks, jwks_uri=options["jwks_uri"], signing_alg=options["alg"]
+                application, method=options["method"], jwks=jwks, jwks_uri=options["jwks_uri"], signing_alg=options["alg"],
+                **metadata,
             )
         except ValidationError as exc:
             raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from None

@@ -13,6 +13,9 @@ from oauth_ext.conf import app_settings
 from oauth_ext.core.keyfiles import write_key_files
 
 CLIENT_ID = "demo-service"
+# What the demo client registers: it reads and writes the example API, and nothing the
+# server reserves for other parties (introspection, registration).
+SCOPE = ["read", "write"]
 
 
 class Command(BaseCommand):
@@ -35,7 +38,10 @@ class Command(BaseCommand):
         key_file = key_dir / f"{CLIENT_ID}.private.jwk.json"
         if not key_file.exists() or not getattr(app, "oauth_ext_profile", None):
             written = write_key_files(key_dir, CLIENT_ID)
-            set_client_keys(app, method="private_key_jwt", jwks=json.loads(Path(written["jwks"]).read_text()))
+            set_client_keys(app, method="private_key_jwt", jwks=json.loads(Path(written["jwks"]).read_text()), scope=SCOPE)
+        elif app.oauth_ext_profile.scope != SCOPE:
+            app.oauth_ext_profile.scope = SCOPE
+            app.oauth_ext_profile.save(update_fields=["scope"])
         issuer = app_settings.issuer
         self.stdout.write(self.style.SUCCESS("Demo ready."))
         self.stdout.write("  Admin:  http://127.0.0.1:8000/admin/  (user admin, password admin)")

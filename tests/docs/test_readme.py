@@ -1,0 +1,137 @@
+"""Every shell and Python block of the README runs as written, in order, against the
+example project on a live server set up as ``make demo`` does (on PostgreSQL and
+Redis here). Blocks run in a scratch folder holding the repository's ``manage.py`` and
+``.venv``, as a reader's second shell in the repository would; the README's
+``127.0.0.1:8000`` is the live server's address. A block opts out with
+``<!-- not-run: reason -->`` on the line before its fence."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+import requests
+
+from .snippets import snippets
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_ADDRESS = "127.0.0.1:8000"
+
+# Python blocks share one namespace, as in one interpreter session; Django is set up
+# for the blocks that define views, as in the site they belong to.
+HARNESS = r'''
+import json, sys, traceback
+import django
+django.setup()
+namespace = {"__name__": "__readme__"}
+for block in json.load(open(sys.argv[1])):
+    try:
+        exec(compile(block["code"], block["where"], "exec"), namespace)
+    except BaseException:
+        print(f"FAILED {block['where']}:\n{block['code']}", file=sys.stderr)
+        traceback.print_exc()
+        sys.exit(1)
+'''
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _run(cmd: list[str], *, cwd: Path, env: dict[str, str]) -> None:
+    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        pytest.fail(f"{' '.join(cmd)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """``make demo``'s steps (key, migrate, demo_setup, runserver) in a scratch folder."""
+    work = tmp_path_factory.mktemp("readme")
+    (work / "manage.py").symlink_to(ROOT / "manage.py")
+    (work / ".venv").symlink_to(ROOT / ".venv")
+    (work / "docs").mkdir()
+    port = _free_port()
+    db = f"{os.environ.get('OAUTH_EXT_TEST_DB', 'test')}_readme"
+    host, user, pg_port = os.environ.get("PGHOST", "127.0.0.1"), os.environ.get("PGUSER", "postgres"), os.environ.get("PGPORT", "5432")
+    try:
+        with psycopg.connect(host=host, port=pg_port, user=user, dbname="postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{db}"')
+    except psycopg.Error as exc:
+        pytest.fail(f"PostgreSQL is required at {host}:{pg_port}: {exc}", pytrace=False)
+    venv_bin = str(ROOT / ".venv" / "bin")
+    path = ":".join(p for p in os.environ.get("PATH", "/usr/bin:/bin").split(":") if p != venv_bin)
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "VIRTUAL_ENV", "PYTHONPATH")},
+        # The reader's shell: the virtualenv activated, in the repository.
+        "PATH": f"{venv_bin}:{path}", "VIRTUAL_ENV": str(ROOT / ".venv"), "PYTHONPATH": str(ROOT),
+        "DJANGO_SETTINGS_MODULE": "example_project.settings",
+        "DATABASE_URL": f"postgres://{user}@{host}:{pg_port}/{db}",
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), "CACHE_KEY_PREFIX": f"readme_{uuid.uuid4().hex}",
+        "CELERY_BROKER_URL": "",  # no broker, as in the demo: tasks run inline
+        "OAUTH_EXT_VAR_DIR": str(work / "var"), "OAUTH_EXT_ISSUER": f"http://127.0.0.1:{port}/o",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("OAUTH_EXT_SIGNING_KEY", None)
+    python = sys.executable
+    _run([python, "manage.py", "oauth_ext_keygen", "--out", "var", "--name", "as-signing-key", "--if-missing"], cwd=work, env=env)
+    _run([python, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=work, env=env)
+    _run([python, "manage.py", "demo_setup"], cwd=work, env=env)
+    server = subprocess.Popen([python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], cwd=work, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/o/.well-known/oauth-authorization-server", timeout=10).ok:
+                    break
+            except requests.RequestException:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the example project did not start:\n{server.stdout.read()[-5000:]}", pytrace=False)
+            time.sleep(0.3)
+        yield work, env, f"127.0.0.1:{port}"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def test_blocks_are_found_with_their_language_line_and_opt_out():
+    text = "# Title\n\n```sh\necho 1\n```\n## Part\n<!-- not-run: a reason -->\n```python\n# not a heading\nx = 1\n```\n```text\nGET /\n```\n"
+    found = snippets(text)
+    assert [(s.kind, s.line, s.section, s.not_run) for s in found] == [
+        ("shell", 3, "Title", None), ("python", 8, "Part", "a reason"), (None, 12, "Part", None)]
+    assert found[1].code == "# not a heading\nx = 1\n"
+
+
+def test_every_shell_and_python_block_of_the_readme_runs(demo):
+    work, env, address = demo
+    blocks = [s for s in snippets() if s.kind]
+    run = [s for s in blocks if not s.not_run]
+    assert len(run) >= 5, f"only {len(run)} README blocks found to run"
+    for snippet in (s for s in run if s.kind == "shell"):
+        done = subprocess.run(["bash", "-euo", "pipefail", "-c", snippet.code.replace(DEMO_ADDRESS, address)],
+                              cwd=work, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, f"{snippet} failed:\n{snippet.code}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    python_blocks = [{"where": str(s), "code": s.code.replace(DEMO_ADDRESS, address)} for s in run if s.kind == "python"]
+    (work / "blocks.json").write_text(json.dumps(python_blocks))
+    (work / "harness.py").write_text(HARNESS)
+    done = subprocess.run([sys.executable, "harness.py", "blocks.json"], cwd=work, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-5000:]
