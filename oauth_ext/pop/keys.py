@@ -15,7 +15,7 @@ from jwcrypto import jwk as jc_jwk
 from jwcrypto.common import JWException
 
 from ..conf import app_settings
-from ..core import jose, mac_tokens
+from ..core import jose, mac_tokens, untrusted_json
 
 SYMMETRIC_ALG = "HS256"
 
@@ -28,7 +28,7 @@ def parse_req_cnf(value: str) -> dict[str, Any]:
     """The public JWK of a ``req_cnf``: base64url or plain JSON ``{"jwk": {...}}``."""
     try:
         text = value if value.lstrip().startswith("{") else jose.b64url_decode(value).decode("utf-8")
-        cnf = json.loads(text)
+        cnf = untrusted_json.loads(text)
         jwk = cnf["jwk"]
         jose.load_public_jwk(jwk)  # RFC 9201: symmetric or private material refused
     except (jose.JOSEError, ValueError, UnicodeDecodeError, KeyError, TypeError) as exc:
@@ -62,7 +62,7 @@ def decrypt(encrypted: str) -> dict[str, Any]:
         token = jc_jwe.JWE()
         try:
             token.deserialize(encrypted, key=jc_jwk.JWK(**private))
-            jwk = json.loads(token.payload)
+            jwk = untrusted_json.loads(token.payload)
         except (JWException, ValueError, TypeError):
             continue
         if isinstance(jwk, dict) and jwk.get("kty") == "oct":
