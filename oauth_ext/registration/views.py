@@ -7,10 +7,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
-from rest_framework.views import APIView
 
 from ..conf import app_settings
 from ..core import untrusted_json
+from ..core.api import OAuthAPIView
 from ..core.errors import OAuthError
 from ..core.handlers import error_response
 from ..core.issuer import endpoint_url
@@ -58,17 +58,14 @@ def _response(registration: services.Registration, status: int) -> JsonResponse:
     return response
 
 
-class _OAuthAPIView(APIView):
-    authentication_classes: list = []
-    permission_classes: list = []
+class _OAuthAPIView(OAuthAPIView):
     throttle_classes = [RegistrationThrottle]
 
     def handle_exception(self, exc):
         if isinstance(exc, OAuthError):
             if exc.status_code == 401:
                 exc.headers.setdefault("WWW-Authenticate", f'Bearer error="{exc.error}"')
-            return error_response(exc)
-        if isinstance(exc, ValidationError):
+        elif isinstance(exc, ValidationError):
             return error_response(InvalidClientMetadata("; ".join(exc.messages)))
         return super().handle_exception(exc)
 
