@@ -211,3 +211,11 @@ def test_key_clients_hold_no_usable_secret(vendor, register, token_request):
     for guess in ("", application.client_secret):
         status, body, _ = token_request({"grant_type": "client_credentials"}, **basic_auth(created["client_id"], guess))
         assert (status, body["error"]) == (401, "invalid_client")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", ["null", "true", "7", '"text"', "[]"])
+def test_a_body_that_is_not_an_object(register, body):
+    status, answer = register(body)
+    assert (status, answer["error"]) == (400, "invalid_client_metadata")
+    assert not ClientInstance.objects.exists()
