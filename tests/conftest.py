@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import ipaddress
 import json
 import secrets
 import time
@@ -140,6 +141,23 @@ def issue(make_client, token_request):
         return body["access_token"]
 
     return run
+
+
+def ipv6_forms(ipv4: str) -> dict[str, str]:
+    """``ipv4`` written as each IPv6 transition address that leads to it, bracketed
+    for a URL: NAT64 (RFC 6052 /96, RFC 8215 /48), 6to4, IPv4-compatible,
+    IPv4-mapped and Teredo (client address obfuscated, RFC 4380 §4)."""
+    v4 = ipaddress.IPv4Address(ipv4).packed
+    flipped = bytes(b ^ 0xFF for b in v4)
+    packed = {
+        "nat64": bytes.fromhex("0064ff9b") + bytes(8) + v4,
+        "nat64-local": bytes.fromhex("0064ff9b0001") + v4[:2] + b"\0" + v4[2:] + bytes(5),
+        "6to4": bytes.fromhex("2002") + v4 + bytes(10),
+        "ipv4-compatible": bytes(12) + v4,
+        "ipv4-mapped": bytes(10) + b"\xff\xff" + v4,
+        "teredo": bytes.fromhex("200100004136e378800063bf") + flipped,
+    }
+    return {name: f"[{ipaddress.IPv6Address(value)}]" for name, value in packed.items()}
 
 
 def basic_auth(client_id: str, secret: str) -> dict[str, str]:
