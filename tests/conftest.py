@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib
 import ipaddress
 import json
 import secrets
@@ -15,7 +16,11 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jwt
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import clear_url_caches
 from oauth2_provider.models import get_application_model
 
 from oauth_ext.client import ASSERTION_TYPE, AssertionSigner
@@ -26,6 +31,23 @@ from .localserver import LocalServer
 
 ISSUER = "https://as.example.com"
 TOKEN_URL = "/o/token/"
+
+
+@receiver(setting_changed)
+def _reroute(*, setting: str, **kwargs: Any) -> None:
+    """Routes are built from the feature switches when the URLconf is imported: when a
+    test's ``OAUTH_EXT`` switches a routed feature on or off (and back), rebuild it."""
+    if setting != "OAUTH_EXT":
+        return
+    import oauth_ext.urls
+
+    if oauth_ext.urls.enabled_features() == frozenset(
+        name for name, routes in oauth_ext.urls.FEATURE_ROUTES.items() if routes[0] in oauth_ext.urls.urlpatterns
+    ):
+        return
+    importlib.reload(oauth_ext.urls)
+    importlib.reload(importlib.import_module(django_settings.ROOT_URLCONF))
+    clear_url_caches()
 
 
 @pytest.fixture(scope="session", autouse=True)
