@@ -25,7 +25,7 @@ from oauth2_provider.models import get_application_model
 
 from oauth_ext.client import ASSERTION_TYPE, AssertionSigner
 from oauth_ext.clients.services import set_client_keys
-from oauth_ext.core import jose
+from oauth_ext.core import jose, replay
 
 from .localserver import LocalServer
 
@@ -55,6 +55,9 @@ def _real_services(django_db_blocker):
     """The suite runs on Redis for real: a missing Redis fails every test, never skips."""
     try:
         caches["default"].set("oauth_ext:ping", 1, 5)
+        # The run's cache namespace is new (tests/settings.py): nothing was ever claimed in
+        # it, so the replay store truly remembers every claim from the beginning.
+        caches["default"].add(replay.EPOCH_KEY, 0.0, timeout=None)
     except Exception as exc:  # noqa: BLE001
         pytest.fail(f"Redis is required at 127.0.0.1:6379 (run `bash .ci/services`): {exc}", pytrace=False)
 
