@@ -12,8 +12,8 @@ otherwise. A value that could have been accepted before the epoch is refused as 
 replay: callers pass ``not_before``, the earliest moment their value could first
 have been accepted (its ``iat`` less the clock skew). After a restart, values made
 before it are refused once and clients retry with fresh ones. Redis must not evict
-these keys while they live (``maxmemory-policy noeviction`` or ``volatile-ttl``
-with room): an evicted claim whose epoch survives is not detected.
+these keys while they live (``maxmemory-policy noeviction``): a claim evicted while
+the epoch survives is not detected.
 """
 
 from __future__ import annotations

@@ -51,3 +51,9 @@ def test_registration(vendor, client, redis_down):
 
 def test_attestation_challenge(client, redis_down):
     assert_unavailable(client.post("/o/challenge/"))
+
+
+def test_token_endpoint_for_a_client_with_a_jwks_uri(make_client, client, redis_down):
+    registered = make_client(jwks_uri="https://keys.example.com/jwks.json")
+    assert_unavailable(client.post("/o/token/", {"grant_type": "client_credentials", **registered.form()}))
+    assert not AccessToken.objects.filter(application=registered.app).exists()
