@@ -29,10 +29,12 @@ def worker(tmp_path):
              "-n", f"{queue}@%h", "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "INFO"],
             cwd=ROOT, env=env, start_new_session=True, stdout=out, stderr=subprocess.STDOUT,
         )
+    eager, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, False  # send to the broker
     try:
         assert wait_for(lambda: "ready." in log.read_text(), timeout=60), log.read_text()
         yield queue, log
     finally:
+        celery_app.conf.task_always_eager = eager
         stop(process)
         redis.Redis.from_url(celery_app.conf.broker_url).delete(queue)
 
