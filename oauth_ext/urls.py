@@ -14,11 +14,13 @@ reloaded (:func:`build` gives the patterns for the current settings).
 
 from django.urls import URLPattern, path, re_path
 
+from .app2app.views import NativeAppView, NativeAuthorizationView
 from .attestation.views import ChallengeView
 from .client_auth.views import IntrospectTokenView
-from .client_instances.views import DeviceListView, DeviceRevokeView
+from .client_instances.views import device_revoke, devices
 from .conf import app_settings
-from .consent.views import ConsentListView, ConsentWithdrawView
+from .consent.views import consent_withdraw, consents
+from .core.self_service import SignOutView
 from .core.views import (
     AuthorizationServerMetadataView,
     JWKSView,
@@ -40,20 +42,25 @@ ROUTES = [
     path("challenge/", ChallengeView.as_view(), name="attestation-challenge"),
     path("introspect/", IntrospectTokenView.as_view(), name="introspect"),
     path("jwks/", JWKSView.as_view(), name="jwks"),
-    path("devices/", DeviceListView.as_view(), name="devices"),
-    path("devices/<int:pk>/revoke", DeviceRevokeView.as_view(), name="device-revoke"),
+    path("devices/", devices, name="devices"),
+    path("devices/<int:pk>/revoke", device_revoke, name="device-revoke"),
+    path("account/sign-out/", SignOutView.as_view(), name="sign-out"),
 ]
 
 #: Routed while ``OAUTH_EXT[<section>]["ENABLED"]`` is on.
 FEATURE_ROUTES = {
+    "APP2APP": [
+        path("authorize/native/", NativeAuthorizationView.as_view(), name="native-authorize"),
+        path("authorize/native/app/", NativeAppView.as_view(), name="native-app"),
+    ],
     "PAR": [path("par/", PushedAuthorizationRequestView.as_view(), name="par")],
     "REGISTRATION": [
         path("registration/", RegistrationView.as_view(), name="registration"),
         path("registration/<str:client_id>", RegistrationManagementView.as_view(), name="registration-management"),
     ],
     "CONSENT": [
-        path("consents/", ConsentListView.as_view(), name="consents"),
-        path("consents/<int:pk>/withdraw", ConsentWithdrawView.as_view(), name="consent-withdraw"),
+        path("consents/", consents, name="consents"),
+        path("consents/<int:pk>/withdraw", consent_withdraw, name="consent-withdraw"),
     ],
     "STATUS_LIST": [
         path("statuslists/", StatusListAggregationView.as_view(), name="status-list-aggregation"),
