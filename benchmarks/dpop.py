@@ -164,7 +164,7 @@ def measure_rs(kit: Kit, args: argparse.Namespace) -> tuple[dict[str, float], di
         steps[f"auth {mode}"] = lambda k, m=mode: _in_mode(m, check, requests(k))
         steps[f"validate {mode}"] = lambda k, m=mode: _in_mode(m, validate_access_token, [token] * k)
     steps["proof"] = lambda k: per_call(verify_proof, [kit.key.proof("GET", RS_URL, access_token=token) for _ in range(k)])
-    steps["replay"] = lambda k: per_call(lambda v: replay.claim_once("bench", v, ttl=60), [uuid.uuid4().hex for _ in range(k)])
+    steps["replay"] = lambda k: per_call(lambda v: replay.claim_once("bench", v, ttl=60, not_before=time.time()), [uuid.uuid4().hex for _ in range(k)])
     steps["es256"] = lambda k: te.es256_verify_seconds(kit.clients.signer, max(1, k // 5))
 
     queries = {}

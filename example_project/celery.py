@@ -9,4 +9,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "example_project.settings")
 
 app = Celery("example_project")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["oauth_ext.status_list", "oauth_ext.client_instances", "oauth_ext.software_statements", "oauth_ext.par", "oauth_ext.consent"])
+app.autodiscover_tasks()  # <app>.tasks of every installed app: oauth_ext.tasks registers all of the package's

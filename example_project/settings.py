@@ -210,9 +210,18 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "oauth_ext.openapi.add_endpoints"],
 }
 
+# Django logs unhandled errors (``django.request``, with their traceback) to the console
+# only while DEBUG is on; "errors" keeps them on the console with DEBUG off too.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"oauth_ext": {"handlers": ["console"], "level": os.environ.get("OAUTH_EXT_LOG_LEVEL", "INFO")}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "errors": {"class": "logging.StreamHandler", "filters": ["require_debug_false"], "level": "ERROR"},
+    },
+    "loggers": {
+        "oauth_ext": {"handlers": ["console"], "level": os.environ.get("OAUTH_EXT_LOG_LEVEL", "INFO")},
+        "django.request": {"handlers": ["errors"], "level": "ERROR"},
+    },
 }

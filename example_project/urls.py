@@ -12,6 +12,8 @@ urlpatterns = [
     # oauth_ext first: its discovery and introspection views take the place of DOT's.
     path("o/", include("oauth_ext.urls")),
     path("o/", include("oauth2_provider.urls")),
+    # RFC 8414 §3.1: the metadata of the issuer http://host/o at /.well-known/oauth-authorization-server/o.
+    path("", include("oauth_ext.root_urls")),
     path("api/me/", MeView.as_view(), name="api-me"),
     path("api/ping/", ping, name="api-ping"),
     path("api/internal/orders/", internal_orders, name="api-internal-orders"),

@@ -4,7 +4,9 @@ DOT collapses repeated form parameters to their last value before oauthlib sees
 them, so a request carrying two ``client_assertion`` (or ``scope``) values would pass
 as one. RFC 6749 §3.2 forbids repeats; keeping them lets the validator and the
 grants refuse them with ``invalid_request``. And when DPoP nonces are required,
-every token response carries a fresh one (RFC 9449 §8.2). Set ``OAUTH2_PROVIDER["OAUTH2_BACKEND_CLASS"]
+every token response carries a fresh one (RFC 9449 §8.2). A failed client
+authentication challenges with HTTP Basic, not oauthlib's ``Bearer`` (RFC 6749 §5.2).
+Set ``OAUTH2_PROVIDER["OAUTH2_BACKEND_CLASS"]
 = "oauth_ext.backends.OAuthLibCore"``.
 """
 
@@ -14,6 +16,7 @@ from oauth2_provider.oauth2_backends import OAuthLibCore as DOTOAuthLibCore
 
 from .bcp.custom_validators import SINGLE_VALUED
 from .conf import app_settings
+from .core.handlers import client_challenge
 from .dpop import nonces
 
 
@@ -30,6 +33,11 @@ class OAuthLibCore(DOTOAuthLibCore):
 
     def create_token_response(self, request):
         uri, headers, body, status = super().create_token_response(request)
+        headers = client_challenge(headers, body, status)
         if app_settings.DPOP.ENABLED and app_settings.DPOP.REQUIRE_NONCE and "DPoP-Nonce" not in headers:
             headers["DPoP-Nonce"] = nonces.issue()
         return uri, headers, body, status
+
+    def create_revocation_response(self, request):
+        uri, headers, body, status = super().create_revocation_response(request)
+        return uri, client_challenge(headers, body, status), body, status

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import datetime
 import hashlib
+import importlib
+import ipaddress
 import json
 import os
 import secrets
@@ -16,13 +18,17 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jwt
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import clear_url_caches
 from oauth2_provider.models import get_application_model, get_refresh_token_model
 
 from oauth_ext.client import ASSERTION_TYPE, AssertionSigner
 from oauth_ext.clients.services import set_client_keys
 from oauth_ext.consent.models import ConsentGrant
-from oauth_ext.core import jose
+from oauth_ext.core import jose, replay
 
 from .localserver import LocalServer
 
@@ -30,11 +36,31 @@ ISSUER = "https://as.example.com"
 TOKEN_URL = "/o/token/"
 
 
+@receiver(setting_changed)
+def _reroute(*, setting: str, **kwargs: Any) -> None:
+    """Routes are built from the feature switches when the URLconf is imported: when a
+    test's ``OAUTH_EXT`` switches a routed feature on or off (and back), rebuild it."""
+    if setting != "OAUTH_EXT":
+        return
+    import oauth_ext.urls
+
+    if oauth_ext.urls.enabled_features() == frozenset(
+        name for name, routes in oauth_ext.urls.FEATURE_ROUTES.items() if routes[0] in oauth_ext.urls.urlpatterns
+    ):
+        return
+    importlib.reload(oauth_ext.urls)
+    importlib.reload(importlib.import_module(django_settings.ROOT_URLCONF))
+    clear_url_caches()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _real_services(django_db_blocker):
     """The suite runs on Redis for real: a missing Redis fails every test, never skips."""
     try:
         caches["default"].set("oauth_ext:ping", 1, 5)
+        # The run's cache namespace is new (tests/settings.py): nothing was ever claimed in
+        # it, so the replay store truly remembers every claim from the beginning.
+        caches["default"].add(replay.EPOCH_KEY, 0.0, timeout=None)
     except Exception as exc:  # noqa: BLE001
         pytest.fail(f"Redis is required at 127.0.0.1:6379 (run `bash .ci/services`): {exc}", pytrace=False)
 
@@ -166,6 +192,23 @@ def issue(make_client, token_request):
         return body["access_token"]
 
     return run
+
+
+def ipv6_forms(ipv4: str) -> dict[str, str]:
+    """``ipv4`` written as each IPv6 transition address that leads to it, bracketed
+    for a URL: NAT64 (RFC 6052 /96, RFC 8215 /48), 6to4, IPv4-compatible,
+    IPv4-mapped and Teredo (client address obfuscated, RFC 4380 §4)."""
+    v4 = ipaddress.IPv4Address(ipv4).packed
+    flipped = bytes(b ^ 0xFF for b in v4)
+    packed = {
+        "nat64": bytes.fromhex("0064ff9b") + bytes(8) + v4,
+        "nat64-local": bytes.fromhex("0064ff9b0001") + v4[:2] + b"\0" + v4[2:] + bytes(5),
+        "6to4": bytes.fromhex("2002") + v4 + bytes(10),
+        "ipv4-compatible": bytes(12) + v4,
+        "ipv4-mapped": bytes(10) + b"\xff\xff" + v4,
+        "teredo": bytes.fromhex("200100004136e378800063bf") + flipped,
+    }
+    return {name: f"[{ipaddress.IPv6Address(value)}]" for name, value in packed.items()}
 
 
 def basic_auth(client_id: str, secret: str) -> dict[str, str]:

@@ -46,4 +46,6 @@ OAUTH_EXT = {
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/1")
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("OAUTH_EXT_CELERY_EAGER", "1") == "1"
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "oauth_ext_test")
+# Set for a worker a test starts when the test reads the tasks' results.
+CELERY_RESULT_BACKEND = os.environ.get("OAUTH_EXT_CELERY_RESULT_BACKEND") or None
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

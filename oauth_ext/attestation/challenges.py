@@ -38,6 +38,12 @@ def is_valid(challenge: object, *, now: float | None = None) -> bool:
     return issued - conf.CLOCK_SKEW <= now <= issued + conf.CHALLENGE_LIFETIME
 
 
+def issued_at(challenge: object) -> float:
+    """The issue time inside a valid challenge, less the clock skew."""
+    raw = mac_tokens.decode(challenge, RAW_LENGTH)
+    return mac_tokens.unpack_time(raw) - app_settings.ATTESTATION.CLOCK_SKEW
+
+
 def redeem(challenge: object, *, now: float | None = None) -> bool:
     """Check ``challenge`` and, under the single-use policy, use it up; False when it
     is not ours, stale, or already used."""
@@ -46,7 +52,8 @@ def redeem(challenge: object, *, now: float | None = None) -> bool:
     conf = app_settings.ATTESTATION
     if conf.CHALLENGE_SINGLE_USE:
         try:
-            replay.claim_once("attestation_challenge", str(challenge), ttl=conf.CHALLENGE_LIFETIME + conf.CLOCK_SKEW)
+            replay.claim_once("attestation_challenge", str(challenge), ttl=conf.CHALLENGE_LIFETIME + conf.CLOCK_SKEW,
+                              not_before=issued_at(challenge))
         except replay.Replayed:
             return False
     return True

@@ -141,7 +141,8 @@ def verify_pop(token: str, attestation: Attestation, *, client_id: str, now: flo
     if not now - conf.POP_MAX_AGE <= iat <= now + conf.CLOCK_SKEW:  # §7.2 (6)
         raise InvalidClientAttestation(reason="PoP iat outside the acceptance window")
     try:  # §12.1: the jti is the default replay guard
-        replay.claim_once(f"attestation_pop:{client_id}", jti, ttl=conf.POP_MAX_AGE + 2 * conf.CLOCK_SKEW)
+        replay.claim_once(f"attestation_pop:{client_id}", jti, ttl=conf.POP_MAX_AGE + 2 * conf.CLOCK_SKEW,
+                          not_before=iat - conf.CLOCK_SKEW)
     except replay.Replayed as exc:
         raise InvalidClientAttestation(reason="PoP jti already used") from exc
     if conf.REQUIRE_CHALLENGE or "challenge" in claims:  # §6, §7.2 (5)

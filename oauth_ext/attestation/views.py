@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.http import JsonResponse
-from rest_framework.views import APIView
 
 from ..conf import app_settings
+from ..core.api import OAuthAPIView
 from ..core.throttling import SettingRateThrottle
 from ..dpop import nonces
 from . import challenges
@@ -15,12 +15,10 @@ class ChallengeThrottle(SettingRateThrottle):
     scope, section = "oauth_ext_attestation_challenge", "ATTESTATION"
 
 
-class ChallengeView(APIView):
+class ChallengeView(OAuthAPIView):
     """``POST`` → ``200 {"attestation_challenge": ...}``, never cached, with a fresh
     DPoP nonce when this server requires them (combined mode's freshness, §5.2)."""
 
-    authentication_classes: list = []
-    permission_classes: list = []
     throttle_classes = [ChallengeThrottle]
 
     def post(self, request):

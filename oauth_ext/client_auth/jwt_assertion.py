@@ -69,6 +69,15 @@ def check_claims(claims: dict[str, Any], *, client_id: str, now: float | None = 
         raise InvalidClient(reason="jti is required")  # OIDC Core §9
 
 
+def earliest_use(claims: dict[str, Any]) -> float:
+    """The earliest moment an assertion with these (checked) claims could first have
+    been accepted: what the replay store compares with its epoch."""
+    conf = app_settings.CLIENT_AUTH
+    bounds = [claims["exp"] - conf.ASSERTION_MAX_LIFETIME]  # without iat the lifetime counts from acceptance
+    bounds += [claims[name] - conf.CLOCK_SKEW for name in ("iat", "nbf") if claims.get(name) is not None]
+    return max(bounds)
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -154,6 +163,7 @@ class JWTAssertionMethod(ClientAuthMethod):
         check_claims(claims, client_id=client.client_id, now=now)
         ttl = claims["exp"] - (time.time() if now is None else now) + app_settings.CLIENT_AUTH.CLOCK_SKEW
         try:
-            replay.claim_once(f"client_assertion:{client.client_id}", claims["jti"], ttl=ttl)
+            replay.claim_once(f"client_assertion:{client.client_id}", claims["jti"], ttl=ttl,
+                              not_before=earliest_use(claims))
         except replay.Replayed as exc:
             raise InvalidClient(reason="client assertion jti already used") from exc  # OIDC Core §9

@@ -105,7 +105,13 @@ class InsufficientScope(OAuthError):
 
 class TemporarilyUnavailable(OAuthError):
     """RFC 6749 §4.1.2.1: the server cannot handle the request right now. Used when
-    a security store (replay cache, key fetch) is unreachable: we fail closed."""
+    a security store (replay cache, throttle counters, key fetch) is unreachable: we
+    fail closed, and tell the client when to retry (RFC 9110 §10.2.3)."""
 
     error = "temporarily_unavailable"
     status_code = 503
+    retry_after = 30
+
+    def __init__(self, description: str | None = None, **kwargs):
+        super().__init__(description, **kwargs)
+        self.headers.setdefault("Retry-After", str(self.retry_after))

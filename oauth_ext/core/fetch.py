@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
-import json
 import socket
 import threading
 from typing import Any, NamedTuple
@@ -20,6 +19,7 @@ import urllib3
 from django.conf import settings
 
 from ..conf import app_settings
+from . import untrusted_json
 
 
 class FetchError(Exception):
@@ -36,6 +36,49 @@ def _resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv
     except (socket.gaierror, UnicodeError) as exc:
         raise Unresolvable(f"cannot resolve {host!r}") from exc
     return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+
+
+# IPv6 forms that carry an IPv4 address a gateway or tunnel will connect to.
+NAT64_WELL_KNOWN = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052 §2.1
+NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215: any RFC 6052 prefix length from /48
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # RFC 4291 §2.5.5.1 (deprecated, still routed by some stacks)
+# RFC 6052 §2.2: where the IPv4 address sits for each prefix length (bits 64-71 are skipped).
+_RFC6052_OFFSETS = {48: (6, 8, 9, 11), 56: (7, 8, 9, 12), 64: (9, 13, 13, 13), 96: (12, 16, 16, 16)}
+
+
+def _rfc6052_ipv4(address: ipaddress.IPv6Address, prefix_length: int) -> ipaddress.IPv4Address:
+    a, b, c, d = _RFC6052_OFFSETS[prefix_length]
+    packed = address.packed
+    return ipaddress.IPv4Address(packed[a:b] + packed[c:d])
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 transition address leads to: IPv4-mapped,
+    IPv4-compatible, 6to4 (RFC 3056), Teredo (RFC 4380: server and client) and NAT64
+    (RFC 6052, RFC 8215: every position the prefix length allows)."""
+    if address.ipv4_mapped:
+        return [address.ipv4_mapped]
+    if address.teredo:
+        return list(address.teredo)
+    if address.sixtofour:
+        return [address.sixtofour]
+    if address in NAT64_WELL_KNOWN:
+        return [_rfc6052_ipv4(address, 96)]
+    if address in NAT64_LOCAL:
+        return [_rfc6052_ipv4(address, length) for length in _RFC6052_OFFSETS]
+    if address in IPV4_COMPATIBLE and int(address) > 1:  # not :: or ::1
+        return [ipaddress.IPv4Address(address.packed[12:])]
+    return []
+
+
+def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether a fetch may connect to ``address``: a global unicast address, and for
+    an IPv6 transition address, every IPv4 address it leads to by the IPv4 rules."""
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = embedded_ipv4(address)
+        if embedded:
+            return all(is_public(ipv4) for ipv4 in embedded)
+    return address.is_global and not address.is_multicast
 
 
 class Target(NamedTuple):
@@ -64,7 +107,7 @@ def check_url(url: str) -> Target:
         raise FetchError("plain http is refused (allowed only to loopback while DEBUG)")
     if not (settings.DEBUG and loopback_only):
         for address in addresses:
-            if not address.is_global or address.is_multicast:
+            if not is_public(address):
                 raise FetchError(f"{host!r} resolves to non-public address {address}")
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return Target(parts.scheme, host, port, str(addresses[0]), path)
@@ -179,6 +222,6 @@ def fetch_json(url: str) -> Any:
     """GET ``url`` and parse it as JSON."""
     body = fetch(url, accept="application/json")
     try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: nesting too deep
+        return untrusted_json.loads(body)
+    except ValueError as exc:
         raise FetchError(f"{url} is not JSON") from exc

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 from django.http import JsonResponse
 
 from .errors import InvalidClient, OAuthError
+
+#: RFC 6749 §5.2: a 401 ``invalid_client`` challenges with the scheme clients
+#: authenticate with in the Authorization header, HTTP Basic (RFC 7617).
+CLIENT_CHALLENGE = 'Basic realm="oauth", error="invalid_client"'
 
 
 def error_response(exc: OAuthError) -> JsonResponse:
@@ -19,5 +25,19 @@ def error_response(exc: OAuthError) -> JsonResponse:
     for name, value in exc.headers.items():
         response[name] = value
     if isinstance(exc, InvalidClient) and "WWW-Authenticate" not in exc.headers:
-        response["WWW-Authenticate"] = 'Basic realm="oauth", error="invalid_client"'
+        response["WWW-Authenticate"] = CLIENT_CHALLENGE
     return response
+
+
+def client_challenge(headers: dict[str, str], body: str, status: int) -> dict[str, str]:
+    """oauthlib's response headers with its ``Bearer`` challenge on a 401
+    ``invalid_client`` replaced by :data:`CLIENT_CHALLENGE`, as :func:`error_response`
+    answers: a client that sent HTTP Basic credentials reads the error body instead
+    of failing on a challenge for a scheme it never used."""
+    if status != 401:
+        return headers
+    try:
+        error = json.loads(body or "{}").get("error")
+    except (ValueError, AttributeError):
+        return headers
+    return {**headers, "WWW-Authenticate": CLIENT_CHALLENGE} if error == "invalid_client" else headers

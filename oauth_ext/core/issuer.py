@@ -35,5 +35,5 @@ def _endpoint_url(issuer: str, urlconf: str | None, view_name: str, args: tuple[
 
 @receiver(setting_changed)
 def _forget(*, setting: str, **kwargs: object) -> None:
-    if setting == "ROOT_URLCONF":
+    if setting in ("ROOT_URLCONF", "OAUTH_EXT"):  # a feature switch changes the routes
         _endpoint_url.cache_clear()

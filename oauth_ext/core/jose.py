@@ -19,6 +19,8 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
 
+from . import untrusted_json
+
 PublicKey = rsa.RSAPublicKey | ec.EllipticCurvePublicKey | ed25519.Ed25519PublicKey | ed448.Ed448PublicKey
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey
 
@@ -177,7 +179,7 @@ def unverified_header(token: Any, *, max_bytes: int) -> dict[str, Any]:
     if len(parts) != 3:
         raise JOSEError("not a compact JWS (three segments expected)")
     try:
-        header = json.loads(b64url_decode(parts[0]))
+        header = untrusted_json.loads(b64url_decode(parts[0]))
     except (JOSEError, ValueError, UnicodeDecodeError) as exc:
         raise JOSEError("header is not base64url JSON") from exc
     if not isinstance(header, dict):
@@ -196,7 +198,7 @@ def unverified(token: Any, *, max_bytes: int) -> tuple[dict[str, Any], dict[str,
     picks the key (``iss``, ``sub``, ``kid``); nothing else may be trusted yet."""
     header = unverified_header(token, max_bytes=max_bytes)
     try:
-        claims = json.loads(b64url_decode(token.split(".")[1]))
+        claims = untrusted_json.loads(b64url_decode(token.split(".")[1]))
     except (JOSEError, ValueError, UnicodeDecodeError) as exc:
         raise JOSEError("payload is not base64url JSON") from exc
     if not isinstance(claims, dict):
@@ -227,7 +229,7 @@ def verify_jws(token: str, *, key: Any, algorithms: list[str] | set[str] | froze
     if not valid:
         raise JOSEError("signature verification failed")
     try:
-        claims = json.loads(b64url_decode(signing_input.split(".", 1)[1]))
+        claims = untrusted_json.loads(b64url_decode(signing_input.split(".", 1)[1]))
     except (ValueError, UnicodeDecodeError) as exc:
         raise JOSEError("payload is not JSON") from exc
     if not isinstance(claims, dict):

@@ -13,6 +13,7 @@ from django.core.cache import caches
 
 from ..conf import app_settings
 from . import fetch, jose
+from .errors import TemporarilyUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -32,10 +33,19 @@ def _cache_key(url: str) -> str:
     return "oauth_ext:jwks:" + hashlib.sha256(url.encode()).hexdigest()
 
 
+def _cache(operation: str, *args: Any, **kwargs: Any) -> Any:
+    """One operation on the key cache; a cache that cannot be reached fails closed."""
+    try:
+        return getattr(caches[app_settings.JWKS_FETCH.CACHE], operation)(*args, **kwargs)
+    except Exception as exc:  # any backend failure
+        logger.error("key cache unreachable: %s", exc)
+        raise TemporarilyUnavailable(reason=f"key cache unreachable: {exc}") from exc
+
+
 def refresh(url: str) -> list[dict[str, Any]]:
     """Fetch the set at ``url`` now and cache it."""
     keys = fetch_keys(url)
-    caches[app_settings.JWKS_FETCH.CACHE].set(_cache_key(url), keys, app_settings.JWKS_FETCH.CACHE_TTL)
+    _cache("set", _cache_key(url), keys, app_settings.JWKS_FETCH.CACHE_TTL)
     return keys
 
 
@@ -45,7 +55,7 @@ def all_keys(*, jwks: dict[str, Any] | None, jwks_uri: str) -> list[dict[str, An
         return jwks["keys"]
     if not jwks_uri:
         raise KeysUnavailable("neither jwks nor jwks_uri")
-    keys = caches[app_settings.JWKS_FETCH.CACHE].get(_cache_key(jwks_uri))
+    keys = _cache("get", _cache_key(jwks_uri))
     return keys if keys is not None else refresh(jwks_uri)
 
 
@@ -56,15 +66,14 @@ def select(*, jwks: dict[str, Any] | None, jwks_uri: str, kid: str | None, alg: 
     if not jwks_uri:
         raise KeysUnavailable("neither jwks nor jwks_uri")
     conf = app_settings.JWKS_FETCH
-    cache = caches[conf.CACHE]
-    keys = cache.get(_cache_key(jwks_uri))
+    keys = _cache("get", _cache_key(jwks_uri))
     fresh = keys is None
     if fresh:
         keys = refresh(jwks_uri)
     try:
         return jose.select_key(keys, kid=kid, alg=alg)
     except jose.KeyNotFound:
-        if fresh or not cache.add(_cache_key(jwks_uri) + ":refetch", 1, conf.REFETCH_INTERVAL):
+        if fresh or not _cache("add", _cache_key(jwks_uri) + ":refetch", 1, conf.REFETCH_INTERVAL):
             raise
     logger.info("unknown kid %r at %s: refetching", kid, jwks_uri)
     return jose.select_key(refresh(jwks_uri), kid=kid, alg=alg)

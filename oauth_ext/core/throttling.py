@@ -1,10 +1,19 @@
-"""Per-address throttles for our DRF endpoints, with rates from ``OAUTH_EXT``."""
+"""Per-address throttles for our DRF endpoints, with rates from ``OAUTH_EXT``.
+
+The counters live in the cache: when it cannot be reached the request is refused
+as temporarily unavailable (fail closed), never answered with a 500 or let through.
+"""
 
 from __future__ import annotations
+
+import logging
 
 from rest_framework.throttling import SimpleRateThrottle
 
 from ..conf import app_settings
+from .errors import TemporarilyUnavailable
+
+logger = logging.getLogger(__name__)
 
 
 class SettingRateThrottle(SimpleRateThrottle):
@@ -14,6 +23,13 @@ class SettingRateThrottle(SimpleRateThrottle):
 
     def get_rate(self) -> str:
         return getattr(app_settings, self.section).THROTTLE_RATE
+
+    def allow_request(self, request, view) -> bool:
+        try:
+            return super().allow_request(request, view)
+        except Exception as exc:  # any cache backend failure: fail closed
+            logger.error("throttle store unreachable: %s", exc)
+            raise TemporarilyUnavailable(reason=f"throttle store unreachable: {exc}") from exc
 
     def get_cache_key(self, request, view) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -92,7 +92,16 @@ class KeyedParty(TrustedParty):
                 errors[field] = _("A list of strings.")
 
     def key_fingerprints(self) -> list[str]:
-        return [jose.jwk_thumbprint(key) for key in (self.jwks or {}).get("keys", [])]
+        """Thumbprints of the inline keys. A set being edited may be malformed (the
+        form shows why), so keys without a thumbprint are left out, never raised."""
+        keys = self.jwks.get("keys") if isinstance(self.jwks, dict) else None
+        found = []
+        for key in keys if isinstance(keys, list) else []:
+            try:
+                found.append(jose.jwk_thumbprint(key))
+            except jose.JOSEError:
+                continue
+        return found
 
 
 @transaction.atomic

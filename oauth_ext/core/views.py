@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.utils.decorators import method_decorator
 from django.views import View
 from oauth2_provider.compat import login_not_required
@@ -15,6 +16,7 @@ from oauth2_provider.views import (
     OAuthServerMetadataView,
 )
 
+from ..conf import app_settings
 from . import metadata
 from .keys import public_jwks
 
@@ -39,6 +41,26 @@ class AuthorizationServerMetadataView(_ExtendedDocument, OAuthServerMetadataView
 
 class OpenIDConfigurationView(_ExtendedDocument, ConnectDiscoveryInfoView):
     """OIDC Discovery ``/.well-known/openid-configuration`` (when DOT's OIDC is on)."""
+
+
+class _ForIssuerPath:
+    """Served at ``/.well-known/<document><issuer path>`` (RFC 8414 §3.1) for the
+    configured issuer's path only."""
+
+    def get(self, request, *args, issuer_path: str = "", **kwargs):
+        issuer = app_settings.issuer or ""
+        expected = urlsplit(issuer).path.rstrip("/")
+        if not expected or issuer_path.rstrip("/") != expected:
+            raise Http404("not this server's issuer")
+        return super().get(request, *args, **kwargs)
+
+
+class IssuerPathMetadataView(_ForIssuerPath, AuthorizationServerMetadataView):
+    """RFC 8414 metadata at the address §3.1 derives from an issuer with a path."""
+
+
+class IssuerPathOpenIDConfigurationView(_ForIssuerPath, OpenIDConfigurationView):
+    """OIDC discovery at the RFC 8414 §3.1 form of its address (when DOT's OIDC is on)."""
 
 
 @method_decorator(login_not_required, name="dispatch")

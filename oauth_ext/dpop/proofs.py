@@ -97,7 +97,8 @@ def verify(
             reason="nonce missing or stale", headers={"DPoP-Nonce": nonces.issue(nonce_audience, now=now)}
         )
     try:
-        replay.claim_once(f"dpop:{htu_rules.normalize(url)}", jti, ttl=conf.PROOF_MAX_AGE + conf.CLOCK_SKEW)
+        replay.claim_once(f"dpop:{htu_rules.normalize(url)}", jti, ttl=conf.PROOF_MAX_AGE + conf.CLOCK_SKEW,
+                          not_before=iat - conf.CLOCK_SKEW)
     except replay.Replayed as exc:
         raise error(reason="DPoP proof jti already used") from exc  # §11.1
     return Proof(jwk=jose.public_jwk(jwk), jkt=jose.jwk_thumbprint(jwk), claims=claims)

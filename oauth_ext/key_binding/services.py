@@ -9,7 +9,6 @@ exactly one public key by one confirmation method (``jkt``, ``jwk`` or
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import re
 from typing import Any
@@ -18,7 +17,7 @@ from django.utils.module_loading import import_string
 
 from ..client_auth.registry import body_param
 from ..conf import app_settings
-from ..core import jose
+from ..core import jose, untrusted_json
 from ..core.errors import InvalidRequest, UnauthorizedClient
 
 logger = logging.getLogger(__name__)
@@ -32,7 +31,7 @@ def parse(value: str) -> tuple[dict[str, Any], str]:
     if len(value.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise InvalidRequest("tmb is too large")
     try:
-        cnf = json.loads(value)
+        cnf = untrusted_json.loads(value)
     except ValueError as exc:
         raise InvalidRequest("tmb must be a JSON confirmation (cnf) object") from exc
     if not isinstance(cnf, dict) or len(cnf) != 1:

@@ -11,7 +11,6 @@ through the code or refresh token it presents. Departures from -00: PAR answers 
 
 from __future__ import annotations
 
-import json
 import secrets
 from typing import Any
 
@@ -26,6 +25,7 @@ from oauth2_provider.models import (
 from ..client_instances.models import ClientInstance
 from ..clients.models import ClientProfile
 from ..conf import app_settings
+from ..core import untrusted_json
 from ..core.errors import InvalidClient, InvalidRequest
 from ..registration import metadata as client_metadata
 from ..software_statements.services import statement_metadata, verify_statement
@@ -45,7 +45,7 @@ def register(parameters: dict[str, str], *, dpop_jkt: str | None) -> Any:
     if not parameters.get("state") or not parameters.get("redirect_uri"):
         raise InvalidRequest("state and redirect_uri are required")  # -00 §3
     try:
-        registration = json.loads(parameters.get("client_registration", "{}"))
+        registration = untrusted_json.loads(parameters.get("client_registration", "{}"))
     except ValueError as exc:
         raise client_metadata.InvalidClientMetadata("client_registration must be a JSON object") from exc
     if not isinstance(registration, dict):

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from django.http import HttpResponse, JsonResponse, QueryDict
 from oauth2_provider.views import AuthorizationView as DOTAuthorizationView
-from rest_framework.views import APIView
 
 from ..bcp.issuer import with_iss
 from ..clients.services import get_profile, load_client
 from ..conf import app_settings
 from ..consent.authorization import ConsentAuthorizationMixin
+from ..core.api import OAuthAPIView
 from ..core.errors import InvalidRequest, OAuthError
 from ..core.handlers import error_response
 from ..core.throttling import PARThrottle
 from . import services
 
 
-class PushedAuthorizationRequestView(APIView):
-    authentication_classes: list = []
-    permission_classes: list = []
+class PushedAuthorizationRequestView(OAuthAPIView):
     throttle_classes = [PARThrottle]
 
     def post(self, request):
@@ -28,11 +26,6 @@ class PushedAuthorizationRequestView(APIView):
         response = JsonResponse({"request_uri": request_uri, "expires_in": expires_in}, status=201)
         response["Cache-Control"] = "no-cache, no-store"
         return response
-
-    def handle_exception(self, exc):
-        if isinstance(exc, OAuthError):
-            return error_response(exc)
-        return super().handle_exception(exc)
 
 
 def par_required(client_id: str | None) -> bool:

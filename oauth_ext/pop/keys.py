@@ -15,7 +15,7 @@ from jwcrypto import jwk as jc_jwk
 from jwcrypto.common import JWException
 
 from ..conf import app_settings
-from ..core import jose, mac_tokens
+from ..core import jose, mac_tokens, untrusted_json
 from . import resources
 
 SYMMETRIC_ALG = "HS256"
@@ -30,12 +30,12 @@ def parse_req_cnf(value: str) -> dict[str, Any]:
     JWK}`` or ``{"kid": key id}``: a key given, or one the client registered."""
     try:
         text = value if value.lstrip().startswith("{") else jose.b64url_decode(value).decode("utf-8")
-        cnf = json.loads(text)
+        cnf = untrusted_json.loads(text)
         if isinstance(cnf, dict) and "jwk" not in cnf and isinstance(cnf.get("kid"), str) and cnf["kid"]:
             return {"kid": cnf["kid"]}
         jwk = cnf["jwk"]
         jose.load_public_jwk(jwk)  # RFC 9201: symmetric or private material refused
-    except (jose.JOSEError, ValueError, UnicodeDecodeError, KeyError, TypeError, RecursionError) as exc:
+    except (jose.JOSEError, ValueError, UnicodeDecodeError, KeyError, TypeError) as exc:
         raise PoPKeyError(f"req_cnf is not a cnf with a public jwk or a kid: {exc}") from exc
     return {"jwk": jose.public_jwk(jwk)}
 
@@ -66,7 +66,7 @@ def decrypt(encrypted: str) -> dict[str, Any]:
         token = jc_jwe.JWE()
         try:
             token.deserialize(encrypted, key=jc_jwk.JWK(**private))
-            jwk = json.loads(token.payload)
+            jwk = untrusted_json.loads(token.payload)
         except (JWException, ValueError, TypeError):
             continue
         if isinstance(jwk, dict) and jwk.get("kty") == "oct":

@@ -59,7 +59,8 @@ def verify_signed_request(request: HttpRequest, signed: str) -> TokenInfo:
     if claims.get("m") != request.method or claims.get("u") != request.get_host() or claims.get("p") != request.path:
         raise InvalidToken("The signed request does not cover this request.", reason="m, u or p mismatch")
     try:
-        replay.claim_once("pop-signed-request", hashlib.sha256(signed.encode()).hexdigest(), ttl=2 * max_age)
+        replay.claim_once("pop-signed-request", hashlib.sha256(signed.encode()).hexdigest(), ttl=2 * max_age,
+                          not_before=ts - max_age)
     except replay.Replayed as exc:
         raise InvalidToken("The signed request was already used.") from exc
     return info

@@ -3,10 +3,10 @@ this server is configured for."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..conf import app_settings
+from ..core import untrusted_json
 from .errors import InvalidAuthorizationDetails
 
 # RFC 9396 §2.2: the common data fields and their JSON types.
@@ -28,7 +28,7 @@ def parse(raw: Any) -> list[dict[str, Any]]:
         if len(raw.encode("utf-8")) > MAX_BYTES:
             raise InvalidAuthorizationDetails("authorization_details is too large")
         try:
-            raw = json.loads(raw)
+            raw = untrusted_json.loads(raw)
         except ValueError:
             raise InvalidAuthorizationDetails("authorization_details is not JSON") from None
     # §2: "a JSON array of JSON objects", each with a string "type".

@@ -14,3 +14,10 @@ class InvalidClientMetadata(OAuthError):
     and the server has rejected this request."."""
 
     error = "invalid_client_metadata"
+
+
+class RequestTooLarge(InvalidClientMetadata):
+    """A registration body above ``REGISTRATION.MAX_BODY_BYTES``: HTTP 413."""
+
+    status_code = 413
+    description = "request too large"

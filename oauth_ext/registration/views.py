@@ -3,20 +3,20 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
-from rest_framework.views import APIView
 
 from ..conf import app_settings
+from ..core import untrusted_json
+from ..core.api import OAuthAPIView
 from ..core.errors import OAuthError
 from ..core.handlers import error_response
 from ..core.issuer import endpoint_url
 from ..core.throttling import RegistrationThrottle
 from . import services
-from .errors import InvalidClientMetadata
+from .errors import InvalidClientMetadata, RequestTooLarge
 
 
 def _bearer(request) -> str | None:
@@ -24,17 +24,18 @@ def _bearer(request) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-def _json_body(request) -> Any:
+def _json_body(request) -> dict[str, Any]:
+    """The client metadata object of the request (RFC 7591 §3.1: a JSON object)."""
     limit = app_settings.REGISTRATION.MAX_BODY_BYTES
-    if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
-        return None
-    body = request.body
-    if len(body) > limit:
-        return None
+    if int(request.META.get("CONTENT_LENGTH") or 0) > limit or len(request.body) > limit:
+        raise RequestTooLarge()
     try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+        data = untrusted_json.loads(request.body)
+    except ValueError as exc:
         raise InvalidClientMetadata("the request body must be JSON", reason=str(exc)) from exc
+    if not isinstance(data, dict):
+        raise InvalidClientMetadata("the request body must be a JSON object")
+    return data
 
 
 def _response(registration: services.Registration, status: int) -> JsonResponse:
@@ -57,27 +58,21 @@ def _response(registration: services.Registration, status: int) -> JsonResponse:
     return response
 
 
-class _OAuthAPIView(APIView):
-    authentication_classes: list = []
-    permission_classes: list = []
+class _OAuthAPIView(OAuthAPIView):
     throttle_classes = [RegistrationThrottle]
 
     def handle_exception(self, exc):
         if isinstance(exc, OAuthError):
             if exc.status_code == 401:
                 exc.headers.setdefault("WWW-Authenticate", f'Bearer error="{exc.error}"')
-            return error_response(exc)
-        if isinstance(exc, ValidationError):
+        elif isinstance(exc, ValidationError):
             return error_response(InvalidClientMetadata("; ".join(exc.messages)))
         return super().handle_exception(exc)
 
 
 class RegistrationView(_OAuthAPIView):
     def post(self, request):
-        data = _json_body(request)
-        if data is None:
-            return JsonResponse({"error": "invalid_client_metadata", "error_description": "request too large"}, status=413)
-        return _response(services.register(data, initial_access_token=_bearer(request)), 201)
+        return _response(services.register(_json_body(request), initial_access_token=_bearer(request)), 201)
 
 
 class RegistrationManagementView(_OAuthAPIView):
@@ -87,10 +82,7 @@ class RegistrationManagementView(_OAuthAPIView):
 
     def put(self, request, client_id: str):
         instance = services.authorize_management(client_id, _bearer(request))
-        data = _json_body(request)
-        if data is None:
-            return JsonResponse({"error": "invalid_client_metadata", "error_description": "request too large"}, status=413)
-        return _response(services.replace(instance, data), 200)
+        return _response(services.replace(instance, _json_body(request)), 200)
 
     def delete(self, request, client_id: str):
         services.delete(services.authorize_management(client_id, _bearer(request)))

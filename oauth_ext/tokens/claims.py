@@ -9,7 +9,6 @@ cannot override the registered claims nor what a feature sets.
 from __future__ import annotations
 
 import functools
-import json
 import time
 import uuid
 from typing import Any, Callable
@@ -17,7 +16,7 @@ from typing import Any, Callable
 from django.utils.module_loading import import_string
 
 from ..conf import app_settings
-from ..core import jose
+from ..core import jose, untrusted_json
 
 REGISTERED = ("iss", "sub", "aud", "exp", "iat", "jti", "client_id")
 # Later ones win: a PoP token's cnf replaces the DPoP key thumbprint its proof set,
@@ -86,7 +85,7 @@ def jwt_claims(token: str) -> dict[str, Any]:
     if len(parts) != 3:
         return {}
     try:
-        claims = json.loads(jose.b64url_decode(parts[1]))
+        claims = untrusted_json.loads(jose.b64url_decode(parts[1]))
     except (jose.JOSEError, ValueError, UnicodeDecodeError):
         return {}
     return claims if isinstance(claims, dict) else {}

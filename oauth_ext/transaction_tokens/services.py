@@ -10,7 +10,6 @@ live minutes, and every service verifies them by signature.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import time
 import uuid
@@ -20,7 +19,7 @@ from typing import Any
 from oauth2_provider.models import get_access_token_model
 
 from ..conf import app_settings
-from ..core import jose
+from ..core import jose, untrusted_json
 from ..core.errors import InvalidRequest, InvalidScope, InvalidTarget, InvalidToken, UnauthorizedClient
 from ..core.keys import active_key, signing_keys
 from ..tokens.claims import jwt_claims
@@ -76,7 +75,7 @@ def _json_object(value: str | None, name: str) -> dict[str, Any] | None:
     if len(value.encode("utf-8", "surrogatepass")) > app_settings.TRANSACTION_TOKENS.MAX_CONTEXT_BYTES:
         raise InvalidRequest(f"{name} is too large")
     try:
-        parsed = json.loads(value)
+        parsed = untrusted_json.loads(value)
     except ValueError as exc:
         raise InvalidRequest(f"{name} must be a JSON object") from exc
     if not isinstance(parsed, dict):

@@ -6,13 +6,16 @@ the connection tripwire.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import time
 
 import pytest
 
+from oauth_ext.core import fetch
 from oauth_ext.core.fetch import FetchError, fetch_json
 
+from ..conftest import ipv6_forms
 from ..localserver import JWKS, unused_port, watch_connections
 
 
@@ -64,6 +67,18 @@ def test_plain_http_is_refused_without_debug(settings, http_server):
 def test_https_to_non_public_address_is_refused_without_debug(settings, url):
     settings.DEBUG = False
     refused_without_connecting(url, "non-public address")
+
+
+@pytest.mark.parametrize("form", ["nat64", "nat64-local", "6to4", "ipv4-compatible", "ipv4-mapped", "teredo"])
+@pytest.mark.parametrize("ipv4", ["169.254.169.254", "10.0.0.1", "127.0.0.1"])
+def test_ipv6_transition_addresses_are_judged_by_their_ipv4(settings, form, ipv4):
+    settings.DEBUG = False
+    refused_without_connecting(f"https://{ipv6_forms(ipv4)[form]}/jwks.json", "non-public address")
+
+
+@pytest.mark.parametrize("address", ["64:ff9b::808:808", "2002:808:808::", "2606:4700:4700::1111", "8.8.8.8"])
+def test_transition_addresses_of_public_ipv4_stay_public(address):
+    assert fetch.is_public(ipaddress.ip_address(address))
 
 
 def test_https_to_loopback_server_is_refused_without_debug(settings, http_server):

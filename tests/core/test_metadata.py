@@ -61,3 +61,38 @@ def test_openid_configuration_extended_when_oidc_is_on(client, db, settings):
     assert document["jwks_uri"] == "https://as.example.com/o/jwks/"
     keys = client.get("/o/jwks/").json()["keys"]
     assert {key["kty"] for key in keys} == {"EC", "RSA"}  # ours, and DOT's ID-token key
+
+
+@pytest.mark.parametrize("issuer", ["http://127.0.0.1:8000/o", "https://as.example.com/o"])
+def test_metadata_of_an_issuer_with_a_path_at_the_rfc8414_address(client, db, settings, issuer):
+    """RFC 8414 §3.1: the well-known segment goes between the host and the issuer's path;
+    the appended address keeps working."""
+    settings.OAUTH_EXT = {**settings.OAUTH_EXT, "ISSUER": issuer}
+    inserted = client.get("/.well-known/oauth-authorization-server/o")
+    assert inserted.status_code == 200, inserted.content
+    assert inserted.json()["issuer"] == issuer
+    appended = client.get("/o/.well-known/oauth-authorization-server")
+    assert appended.status_code == 200 and appended.json() == inserted.json()
+
+
+def test_only_the_configured_issuers_path_is_served(client, db, settings):
+    settings.OAUTH_EXT = {**settings.OAUTH_EXT, "ISSUER": "https://as.example.com/o"}
+    assert client.get("/.well-known/oauth-authorization-server/other").status_code == 404
+    assert client.get("/.well-known/oauth-authorization-server/o/extra").status_code == 404
+    settings.OAUTH_EXT = {**settings.OAUTH_EXT, "ISSUER": "https://as.example.com"}  # no path: nothing to insert
+    assert client.get("/.well-known/oauth-authorization-server/o").status_code == 404
+
+
+def test_openid_configuration_at_the_inserted_address_when_oidc_is_on(client, db, settings):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    settings.OAUTH_EXT = {**settings.OAUTH_EXT, "ISSUER": "https://as.example.com/o"}
+    settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER, "OIDC_ENABLED": True, "OIDC_RSA_PRIVATE_KEY": pem,
+                                "OIDC_ISS_ENDPOINT": "https://as.example.com/o"}
+    inserted = client.get("/.well-known/openid-configuration/o")
+    assert inserted.status_code == 200 and inserted.json()["issuer"] == "https://as.example.com/o"
+    assert client.get("/o/.well-known/openid-configuration").json()["issuer"] == "https://as.example.com/o"

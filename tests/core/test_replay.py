@@ -1,19 +1,29 @@
 """The replay store: single use across processes, and closed when unreachable."""
 
+import os
+import shutil
+import subprocess
+import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import redis
 import requests
+from django.core.cache import caches
+from oauth2_provider.models import AccessToken
 
+from oauth_ext.attestation import challenges
+from oauth_ext.client.dpop import DPoPKey
 from oauth_ext.core import replay
 from oauth_ext.core.errors import TemporarilyUnavailable
 
 
 def test_a_value_is_accepted_once():
-    replay.claim_once("test", "value-1", ttl=30)
+    replay.claim_once("test", "value-1", ttl=30, not_before=time.time())
     with pytest.raises(replay.Replayed):
-        replay.claim_once("test", "value-1", ttl=30)
-    replay.claim_once("other-namespace", "value-1", ttl=30)
+        replay.claim_once("test", "value-1", ttl=30, not_before=time.time())
+    replay.claim_once("other-namespace", "value-1", ttl=30, not_before=time.time())
 
 
 def test_unreachable_store_fails_closed(settings):
@@ -23,7 +33,7 @@ def test_unreachable_store_fails_closed(settings):
     }
     settings.OAUTH_EXT = {**settings.OAUTH_EXT, "REPLAY_CACHE": "dead"}
     with pytest.raises(TemporarilyUnavailable):
-        replay.claim_once("test", "value-2", ttl=30)
+        replay.claim_once("test", "value-2", ttl=30, not_before=time.time())
 
 
 def test_unreachable_store_refuses_client_assertions(settings, make_client, token_request):
@@ -52,3 +62,118 @@ def test_twenty_concurrent_submissions_of_one_assertion(live_server, make_client
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [200] + [401] * 19, statuses
     assert all(r.json()["error"] == "invalid_client" for r in responses if r.status_code == 401)
+
+
+# A store that forgot: flushed, or restarted without persistence.
+
+def own_store(settings, location: str) -> str:
+    """Point the replay store at a cache alias of this test's own (own key prefix)."""
+    prefix = f"oauth_ext_test_replay_{uuid.uuid4().hex}"
+    settings.CACHES = {**settings.CACHES, "replay_own": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location, "KEY_PREFIX": prefix}}
+    settings.OAUTH_EXT = {**settings.OAUTH_EXT, "REPLAY_CACHE": "replay_own", "CLIENT_AUTH": {"CLOCK_SKEW": 0}}
+    caches["replay_own"].add(replay.EPOCH_KEY, 0.0, timeout=None)  # a new namespace: nothing claimed before
+    return prefix
+
+
+@pytest.fixture
+def forgetful_store(settings):
+    """The replay store in this test's own namespace of the suite's Redis; calling the
+    fixture's value deletes every key of that namespace (and nothing else)."""
+    location = settings.CACHES["default"]["LOCATION"]
+    prefix = own_store(settings, location)
+    server = redis.Redis.from_url(location)
+
+    def forget() -> int:
+        keys = list(server.scan_iter(match=f"{prefix}:*", count=1000))
+        return server.delete(*keys) if keys else 0
+
+    yield forget
+    forget()
+
+
+def token(client, form, **headers):
+    response = client.post("/o/token/", {"grant_type": "client_credentials", **form}, **headers)
+    return response.status_code, response.json()
+
+
+def test_an_assertion_used_before_the_store_forgot_is_refused(make_client, client, forgetful_store):
+    registered = make_client()
+    form = registered.form()
+    assert token(client, form)[0] == 200
+    assert forgetful_store() > 0  # the store forgets the jti, and its epoch
+    status, body = token(client, form)
+    assert (status, body["error"]) == (401, "invalid_client")
+    assert AccessToken.objects.filter(application=registered.app).count() == 1
+    time.sleep(1.1)  # a fresh assertion, made after the store's new epoch, is accepted
+    assert token(client, registered.form(registered.assertion(iat=int(time.time()))))[0] == 200
+
+
+def test_a_dpop_proof_used_before_the_store_forgot_is_refused(make_client, client, forgetful_store, settings):
+    settings.OAUTH_EXT = {**settings.OAUTH_EXT, "DPOP": {"CLOCK_SKEW": 0}}
+    registered = make_client()
+    key = DPoPKey.generate()
+    proof = key.proof("POST", "https://as.example.com/o/token/")
+    assert token(client, registered.form(), HTTP_DPOP=proof)[0] == 200
+    forgetful_store()
+    with pytest.raises(replay.Replayed):  # the first claim after forgetting sets a new epoch ...
+        replay.claim_once("test", uuid.uuid4().hex, ttl=5, not_before=time.time())
+    time.sleep(1.1)  # ... after which a fresh client assertion is accepted, but not the old proof
+    status, body = token(client, registered.form(registered.assertion(iat=int(time.time()))), HTTP_DPOP=proof)
+    assert (status, body["error"]) == (400, "invalid_dpop_proof")
+    assert AccessToken.objects.filter(application=registered.app).count() == 1
+
+
+def test_a_challenge_redeemed_before_the_store_forgot_is_refused(db, forgetful_store):
+    issued = challenges.issue()
+    assert challenges.redeem(issued)
+    forgetful_store()
+    assert not challenges.redeem(issued)
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A redis-server of this test's own on a port of the suite's range, without
+    persistence; ``restart()`` stops it and starts it again, empty."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        message = "redis-server is required for the restart test (apt-get install redis-server)"
+        pytest.fail(message) if os.environ.get("CI") == "true" else pytest.skip(message)
+    port = 18201
+    command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+               "--dir", str(tmp_path)]
+
+    def start():
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = redis.Redis(port=port)
+        for _ in range(100):
+            try:
+                server.ping()
+                return process
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        process.kill()
+        pytest.fail(f"redis-server did not start on port {port}")
+
+    state = {"process": start()}
+
+    def restart():
+        state["process"].terminate()
+        state["process"].wait(timeout=10)
+        state["process"] = start()
+
+    yield f"redis://127.0.0.1:{port}/0", restart
+    state["process"].terminate()
+    state["process"].wait(timeout=10)
+
+
+def test_an_assertion_used_before_redis_restarted_is_refused(make_client, client, settings, redis_server):
+    location, restart = redis_server
+    own_store(settings, location)
+    registered = make_client()
+    form = registered.form()
+    assert token(client, form)[0] == 200
+    restart()
+    status, body = token(client, form)
+    assert (status, body["error"]) == (401, "invalid_client")
+    assert AccessToken.objects.filter(application=registered.app).count() == 1

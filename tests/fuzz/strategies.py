@@ -21,6 +21,17 @@ JSON = st.recursive(
 )
 
 
+@st.composite
+def deeply_nested(draw) -> str:
+    """JSON text nesting arrays and objects far below the parsers' depth limit (up to
+    the interpreter's recursion limit and past it), as raw text: ``json.dumps``
+    itself could not write it."""
+    depth = draw(st.integers(33, 6000))
+    opens = draw(st.lists(st.sampled_from(['[', '{"a":']), min_size=depth, max_size=depth))
+    leaf = json.dumps(draw(st.none() | st.integers() | st.text(max_size=5)))
+    return "".join(opens) + leaf + "".join("]" if o == "[" else "}" for o in reversed(opens))
+
+
 def b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 

@@ -4,6 +4,7 @@ exception (the test client re-raises any server error)."""
 
 from __future__ import annotations
 
+import json
 import time
 
 import jwt
@@ -18,7 +19,7 @@ from oauth_ext.dpop.errors import InvalidDPoPProof
 from oauth_ext.dpop.proofs import verify
 
 from ..conftest import ISSUER
-from .strategies import JSON, REMOVED, byte_mutations, jws, non_numbers_or, not_in, removed, same_token
+from .strategies import JSON, REMOVED, b64, byte_mutations, deeply_nested, jws, non_numbers_or, not_in, removed, same_token
 
 PROPERTY = settings(max_examples=150, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -205,3 +206,33 @@ def test_statements_with_hostile_headers_are_refused(vendor, register, data):
     payload = data.draw(st.one_of(st.just(jwt.decode(vendor.statement(), options={"verify_signature": False})),
                                   JSON.filter(lambda v: not isinstance(v, dict))))
     assert_statement_refused(register, jws(attack, payload, key))
+
+
+# Nesting depth: JSON from outside nested past any parser's limit, at every place it enters.
+
+NESTED_PLACES = ["assertion header", "assertion payload", "dpop header", "dpop payload", "statement payload",
+                 "registration body", "authorization_details"]
+
+
+@PROPERTY
+@given(data=st.data())
+def test_deeply_nested_json_is_refused_where_it_enters(assertion_client, token_request, register, data):
+    nested, place = data.draw(deeply_nested()), data.draw(st.sampled_from(NESTED_PLACES))
+    form = {"grant_type": "client_credentials"}
+    if place.startswith("assertion"):
+        head = nested if place.endswith("header") else '{"alg": "ES256"}'
+        body = nested if place.endswith("payload") else json.dumps(assertion_client.claims())
+        assert_refused(token_request, assertion_client, f"{b64(head.encode())}.{b64(body.encode())}.c2ln")
+    elif place.startswith("dpop"):
+        head = nested if place.endswith("header") else json.dumps({"typ": "dpop+jwt", "alg": "ES256", "jwk": DPOP_KEY.public_jwk})
+        body = nested if place.endswith("payload") else "{}"
+        refused_proof(f"{b64(head.encode())}.{b64(body.encode())}.c2ln")
+    elif place == "statement payload":
+        head = json.dumps({"alg": "ES256", "kid": "k"})
+        assert_statement_refused(register, f"{b64(head.encode())}.{b64(nested.encode())}.c2ln")
+    elif place == "registration body":
+        status, body = register(nested)
+        assert (status, body.get("error")) == (400, "invalid_client_metadata"), (status, body)
+    else:
+        status, body, _ = token_request({**form, "authorization_details": nested, **assertion_client.form()})
+        assert (status, body.get("error")) == (400, "invalid_authorization_details"), (status, body)

@@ -8,6 +8,8 @@ from oauth2_provider.models import get_application_model
 from oauth_ext.client_instances.models import ClientInstance
 from oauth_ext.core import jose
 
+from ..conftest import ipv6_forms
+
 Application = get_application_model()
 
 
@@ -211,3 +213,22 @@ def test_key_clients_hold_no_usable_secret(vendor, register, token_request):
     for guess in ("", application.client_secret):
         status, body, _ = token_request({"grant_type": "client_credentials"}, **basic_auth(created["client_id"], guess))
         assert (status, body["error"]) == (401, "invalid_client")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", ["null", "true", "7", '"text"', "[]"])
+def test_a_body_that_is_not_an_object(register, body):
+    status, answer = register(body)
+    assert (status, answer["error"]) == (400, "invalid_client_metadata")
+    assert not ClientInstance.objects.exists()
+
+
+@pytest.mark.parametrize("form", ["nat64", "nat64-local", "6to4", "ipv4-compatible", "ipv4-mapped", "teredo"])
+@pytest.mark.parametrize("ipv4", ["169.254.169.254", "10.0.0.1", "127.0.0.1"])
+def test_jwks_uri_at_an_ipv6_transition_address_of_a_private_ipv4(vendor, register, settings, form, ipv4):
+    settings.DEBUG = False
+    body = {**body_for(vendor), "jwks_uri": f"https://{ipv6_forms(ipv4)[form]}/jwks.json"}
+    del body["jwks"]
+    status, answer = register(body)
+    assert (status, answer["error"]) == (400, "invalid_client_metadata"), answer
+    assert not ClientInstance.objects.exists()

@@ -72,3 +72,19 @@ def test_an_accepted_statement_lists_what_registration_would_drop(vendor):
     vendor.publisher.save()
     assert check_statement(vendor.statement(scope="read nonsense"))["dropped"] == ["scope nonsense: not a scope this server knows"]
     assert check_statement(vendor.statement())["dropped"] == []
+
+
+@pytest.mark.parametrize("jwks", ['{"keys": [{"kty": "EC"}]}', '{"keys": [{"kty": "RSA", "n": 5}]}', '{"keys": "x"}', "[]"])
+def test_a_malformed_jwks_is_a_form_error(client, admin_user, jwks):
+    from oauth_ext.software_statements.models import SoftwarePublisher
+
+    client.force_login(admin_user)
+    response = client.post("/admin/oauth_ext/softwarepublisher/add/", {
+        "name": "Broken", "issuer": "https://broken.example.com", "jwks": jwks, "jwks_uri": "",
+        "software_ids": '["app"]', "scope_ceiling": '["read"]', "allowed_grant_types": '["authorization_code"]',
+        "allowed_auth_methods": '["private_key_jwt"]', "redirect_uri_forms": '["loopback"]', "enabled": "on",
+    })
+    assert response.status_code == 200  # the form again, with its errors
+    errors = response.context["adminform"].form.errors
+    assert "jwks" in errors, errors
+    assert not SoftwarePublisher.objects.filter(issuer="https://broken.example.com").exists()
