@@ -288,13 +288,6 @@ class Run:
             django.setup()
             call_command("migrate", interactive=False, verbosity=0)
             call_command("oauth_ext_keygen", out=str(self.workdir), name="as-signing-key", if_missing=True, stdout=io.StringIO())
-            from django.core.cache import caches
-
-            from oauth_ext.core import replay
-
-            # The run's key prefix is new: its replay store remembers every claim from the
-            # start, so assertions pre-signed before the first request are not refused.
-            caches["default"].add(replay.EPOCH_KEY, 0.0, timeout=None)
         except BaseException:
             self.__exit__()
             raise

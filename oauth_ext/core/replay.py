@@ -7,11 +7,13 @@ fail closed: the request is refused as temporarily unavailable, never let throug
 A store that lost its keys (Redis restarted without persistence, was flushed, or
 evicted the epoch) would accept a value used before. So the store keeps an
 *epoch*: the moment from which it remembers every claim, written with ``cache.add``
-whenever it is missing (a store starting empty writes it first) and never moved
-otherwise. A value that could have been accepted before the epoch is refused as a
-replay: callers pass ``not_before``, the earliest moment their value could first
-have been accepted (its ``iat`` less the clock skew). After a restart, values made
-before it are refused once and clients retry with fresh ones. Redis must not evict
+whenever it is missing and never moved otherwise. A store that never held a claim
+(a new deployment, told apart by a ``ReplayStoreStart`` row in the database) has
+forgotten nothing: its epoch is 0. A store that held claims and lost its epoch
+forgot at that moment: a value that could have been accepted before it is refused
+as a replay. Callers pass ``not_before``, the earliest moment their value could
+first have been accepted (its ``iat`` less the clock skew), so after a restart
+values made up to the skew before it are refused once and clients retry. Redis must not evict
 these keys while they live (``maxmemory-policy noeviction``): a claim evicted while
 the epoch survives is not detected.
 """
@@ -27,6 +29,7 @@ from django.core.cache import caches
 
 from ..conf import app_settings
 from .errors import TemporarilyUnavailable
+from .models import ReplayStoreStart
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +51,7 @@ def claim_once(namespace: str, value: str, *, ttl: float, not_before: float) -> 
     try:
         epoch = cache.get(EPOCH_KEY)
         if epoch is None:
-            cache.add(EPOCH_KEY, time.time(), timeout=None)
+            cache.add(EPOCH_KEY, _new_epoch(), timeout=None)
             epoch = cache.get(EPOCH_KEY)
         if epoch is None:
             raise RuntimeError("the replay store does not keep its epoch")
@@ -63,3 +66,9 @@ def claim_once(namespace: str, value: str, *, ttl: float, not_before: float) -> 
         raise TemporarilyUnavailable(reason=f"replay store unreachable: {exc}") from exc
     if not added:
         raise Replayed(f"{namespace} value already used")
+
+
+def _new_epoch() -> float:
+    """0 for a store that never held a claim, else now: it forgot what it held."""
+    _, first = ReplayStoreStart.objects.get_or_create(store=app_settings.REPLAY_CACHE)
+    return 0.0 if first else time.time()

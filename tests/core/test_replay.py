@@ -10,13 +10,13 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import redis
 import requests
-from django.core.cache import caches
 from oauth2_provider.models import AccessToken
 
 from oauth_ext.attestation import challenges
 from oauth_ext.client.dpop import DPoPKey
 from oauth_ext.core import replay
 from oauth_ext.core.errors import TemporarilyUnavailable
+from oauth_ext.core.models import ReplayStoreStart
 
 
 def test_a_value_is_accepted_once():
@@ -72,7 +72,6 @@ def own_store(settings, location: str) -> str:
     settings.CACHES = {**settings.CACHES, "replay_own": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location, "KEY_PREFIX": prefix}}
     settings.OAUTH_EXT = {**settings.OAUTH_EXT, "REPLAY_CACHE": "replay_own", "CLIENT_AUTH": {"CLOCK_SKEW": 0}}
-    caches["replay_own"].add(replay.EPOCH_KEY, 0.0, timeout=None)  # a new namespace: nothing claimed before
     return prefix
 
 
@@ -95,6 +94,23 @@ def forgetful_store(settings):
 def token(client, form, **headers):
     response = client.post("/o/token/", {"grant_type": "client_credentials", **form}, **headers)
     return response.status_code, response.json()
+
+
+def test_a_new_deployments_store_takes_its_first_assertion_and_a_restarted_one_does_not(make_client, client,
+                                                                                        forgetful_store):
+    """A store that never held a claim forgot nothing: an assertion made a moment before
+    the first request is accepted; once the store has held claims, losing them is not
+    mistaken for a new start."""
+    registered = make_client()
+    made_before = registered.form(registered.assertion(iat=int(time.time()) - 5))
+    assert not ReplayStoreStart.objects.exists()
+    assert token(client, made_before)[0] == 200
+    assert ReplayStoreStart.objects.filter(store="replay_own").count() == 1
+    other = registered.form(registered.assertion(iat=int(time.time()) - 5))
+    forgetful_store()
+    status, body = token(client, other)
+    assert (status, body["error"]) == (401, "invalid_client")
+    assert AccessToken.objects.filter(application=registered.app).count() == 1
 
 
 def test_an_assertion_used_before_the_store_forgot_is_refused(make_client, client, forgetful_store):
