@@ -17,6 +17,7 @@ from .mtls.validators import MTLSValidatorMixin
 from .pop.validators import PoPValidatorMixin
 from .status_list.validators import StatusListValidatorMixin
 from .token_context.validators import TokenContextValidatorMixin
+from .tokens.storage import TokenStorageValidatorMixin
 
 
 class OAuth2Validator(
@@ -30,9 +31,11 @@ class OAuth2Validator(
     PoPValidatorMixin,
     MTLSValidatorMixin,
     DPoPValidatorMixin,
+    TokenStorageValidatorMixin,
     DOTValidator,
 ):
     """Order matters where features meet: DPoP verifies the proof first; mTLS reads the
     forwarded certificate; PoP, which uses the proof to check possession of ``req_cnf``,
     runs on its result; a ``tmb`` key (deferred key binding) is decided after them all
-    and sets the token type last."""
+    and sets the token type last. Token storage sits next to DOT: it decides whether
+    DOT's transaction wraps the save."""
