@@ -36,7 +36,6 @@ import resource
 import secrets
 import statistics
 import sys
-import threading
 import time
 import tracemalloc
 import zlib
@@ -46,6 +45,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import stack  # noqa: E402  (the shared stack)
+import status_load  # noqa: E402  (part 5: issuance during rebuilds)
 
 ISSUER = "https://as.example.com/o"
 TARGET_SECONDS = 1.0
@@ -272,93 +272,6 @@ def measure_allocate(args: argparse.Namespace, list_ids: list[int]) -> dict[str,
     return result
 
 
-# ----------------------------------------------------------------- 5. issuance during a rebuild
-
-def seed_open_list(args: argparse.Namespace) -> int:
-    """Open the list issuance allocates from and put ``--load-entries`` revoked entries in
-    it, at positions reserved like any process's block (so no index is handed out twice)."""
-    from django.db import connection, transaction
-
-    from oauth_ext.status_list import services
-    from oauth_ext.status_list.models import StatusEntry
-    from oauth_ext.status_list.permutation import permute
-
-    services._current.clear()
-    services._blocks.clear()
-    list_id, _ = services.allocate()
-    first, end, size, key = services._reserve(list_id, args.load_entries)
-    indices = [permute(p, size, key) for p in range(first, end)]
-    table = connection.ops.quote_name(StatusEntry._meta.db_table)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (status_list_id, idx, status, token_checksum, changed_at) "  # noqa: S608
-            "SELECT %s, r.i, 1, encode(sha256(convert_to('load:' || r.i::text, 'UTF8')), 'hex'), now() "
-            "FROM unnest(%s::int[]) AS r(i)", [list_id, indices])
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {table}")
-    return list_id
-
-
-def token_requests(n: int, signer: Any) -> list[stack.Request]:
-    from urllib.parse import urlencode
-
-    headers = {"Content-Type": stack.FORM, "Host": "127.0.0.1"}
-    return [("POST", stack.TOKEN_PATH, headers, urlencode({"grant_type": "client_credentials", **signer.form_fields()}).encode())
-            for _ in range(n)]
-
-
-def measure_issuance_during_rebuild(run: stack.Run, args: argparse.Namespace) -> dict[str, Any]:
-    from django.db import connections
-    from oauth2_provider.models import get_application_model
-
-    from oauth_ext.client import AssertionSigner
-    from oauth_ext.clients.services import set_client_keys
-    from oauth_ext.core import jose
-    from oauth_ext.status_list import services
-
-    Application = get_application_model()
-    app = Application.objects.create(name="status bench", client_id=f"status-bench-{run.run_id}", redirect_uris="",
-                                     client_type=Application.CLIENT_CONFIDENTIAL, algorithm="",
-                                     authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS)
-    private = jose.private_key_to_jwk(jose.generate_private_key("ES256"), alg="ES256")
-    set_client_keys(app, method="private_key_jwt", jwks={"keys": [jose.public_jwk(private)]})
-    signer = AssertionSigner(private, client_id=app.client_id, audience=ISSUER)
-    list_id = seed_open_list(args)
-    t0 = time.perf_counter()
-    services.rebuild(list_id)
-    rebuild_seconds = time.perf_counter() - t0
-    rebuilds: list[float] = []
-
-    def batch(variant: str, n: int) -> stack.Batch:
-        requests = token_requests(n, signer)  # signed before the clock starts
-        if variant == "quiet":
-            return run.load(requests)
-        stop = threading.Event()
-
-        def rebuild_loop() -> None:
-            try:
-                while not stop.is_set():
-                    t = time.perf_counter()
-                    services.rebuild(list_id)
-                    rebuilds.append(time.perf_counter() - t)
-            finally:
-                connections.close_all()
-
-        looper = threading.Thread(target=rebuild_loop)
-        looper.start()
-        try:
-            return run.load(requests)
-        finally:
-            stop.set()
-            looper.join()
-
-    with run.serve():
-        results = stack.alternate(args.rounds, batch, {"quiet": args.requests, "rebuild": args.requests},
-                                  {"quiet": args.warmup, "rebuild": args.warmup})
-    return {"results": results, "rebuild_seconds": rebuild_seconds, "rebuilds": len(rebuilds),
-            "rebuild_median": statistics.median(rebuilds) if rebuilds else float("nan"), "list_id": list_id}
-
-
 # ----------------------------------------------------------------- report
 
 def ms(seconds: float) -> str:
@@ -486,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
         issuance = None
         if args.load:
             print("5. token requests during rebuilds ...", flush=True)
-            issuance = measure_issuance_during_rebuild(run, args)
+            issuance = status_load.measure_issuance_during_rebuild(run, args, ISSUER)
         report(enc, reb, chk, alloc, issuance, args)
         return 0
 
