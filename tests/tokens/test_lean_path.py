@@ -102,3 +102,23 @@ def test_a_revoked_instance_is_refused_on_the_next_request(vendor, register, tok
     status, answer, _ = request()
     assert (status, answer["error"]) == (401, "invalid_client")
     assert not get_access_token_model().objects.filter(application__client_id=body["client_id"]).exists()
+
+
+def test_app_authorized_is_sent_with_the_saved_token(make_client, token_request):
+    from oauth2_provider.signals import app_authorized
+
+    received = []
+
+    def receiver(sender, request, token, **kwargs):
+        received.append(token)
+
+    app_authorized.connect(receiver)
+    try:
+        registered = make_client()
+        status, body, _ = token_request({"grant_type": "client_credentials", **registered.form()})
+    finally:
+        app_authorized.disconnect(receiver)
+    assert status == 200, body
+    assert len(received) == 1
+    stored = get_access_token_model().objects.get(token_checksum=hashlib.sha256(body["access_token"].encode()).hexdigest())
+    assert received[0].pk == stored.pk and received[0].application_id == registered.app.pk
