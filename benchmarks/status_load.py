@@ -67,34 +67,50 @@ def measure_issuance_during_rebuild(run: stack.Run, args: argparse.Namespace, is
     services.rebuild(list_id)
     rebuild_seconds = time.perf_counter() - t0
     rebuilds: list[float] = []
+    lock_waits = {"samples": 0, "waiting": 0}  # token requests' backends seen waiting on a lock
+
+    def rebuild_loop(stop: threading.Event) -> None:
+        """Rebuild the list again and again, a new one starting at most every
+        ``--rebuild-interval`` seconds (the debounce window paces them in production)."""
+        try:
+            while not stop.is_set():
+                t = time.perf_counter()
+                services.rebuild(list_id)
+                rebuilds.append(time.perf_counter() - t)
+                stop.wait(max(0.0, args.rebuild_interval - (time.perf_counter() - t)))
+        finally:
+            connections.close_all()
+
+    def sample_locks(stop: threading.Event) -> None:
+        try:
+            with connections["default"].cursor() as cursor:
+                while not stop.wait(0.05):
+                    cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                   "AND wait_event_type = 'Lock'")
+                    lock_waits["samples"] += 1
+                    lock_waits["waiting"] += cursor.fetchone()[0]
+        finally:
+            connections.close_all()
 
     def batch(variant: str, n: int) -> stack.Batch:
         requests = token_requests(n, signer)  # signed before the clock starts
         if variant == "quiet":
             return run.load(requests)
         stop = threading.Event()
-
-        def rebuild_loop() -> None:
-            try:
-                while not stop.is_set():
-                    t = time.perf_counter()
-                    services.rebuild(list_id)
-                    rebuilds.append(time.perf_counter() - t)
-            finally:
-                connections.close_all()
-
-        looper = threading.Thread(target=rebuild_loop)
-        looper.start()
+        helpers = [threading.Thread(target=rebuild_loop, args=(stop,)), threading.Thread(target=sample_locks, args=(stop,))]
+        for helper in helpers:
+            helper.start()
         try:
             return run.load(requests)
         finally:
             stop.set()
-            looper.join()
+            for helper in helpers:
+                helper.join()
 
     with run.serve():
         results = stack.alternate(args.rounds, batch, {"quiet": args.requests, "rebuild": args.requests},
                                   {"quiet": args.warmup, "rebuild": args.warmup})
-    return {"results": results, "rebuild_seconds": rebuild_seconds, "rebuilds": len(rebuilds),
+    return {"results": results, "rebuild_seconds": rebuild_seconds, "rebuilds": len(rebuilds), **lock_waits,
             "rebuild_median": statistics.median(rebuilds) if rebuilds else float("nan"), "list_id": list_id}
 
 

@@ -34,6 +34,7 @@ LINES = (
     rf"^without a rebuild\s+{N}\s+{N}\s+{N}\s+{N}\s+0$",
     rf"^during rebuilds\s+{N}\s+{N}\s+{N}\s+{N}\s+0$",
     rf"^ratio p99 during/without = {N}   \(per round: ",
+    r"^rebuild of that list: \d+ ms alone, \d+ rebuilds.*backends waiting on a lock: \d+ in \d+ samples",
     rf"^  token p99 during a rebuild <= 1.2 x without \.\.\. {N}  (met|MISSED)$",
     rf"^  encode \+ sign 1-bit <= 1 s \.\.\. {N} s  (met|MISSED)",
     rf"^  encode \+ sign 2-bit <= 1 s \.\.\. {N} s  (met|MISSED)",
