@@ -3,7 +3,9 @@ server, and the instance becomes a row only when it is first used.
 
 ``s.<payload>.<mac>``: the payload binds the instance template (the software and its
 metadata), the SHA-256 thumbprint of the instance's public key, and the issue time;
-the MAC is HMAC-SHA256 under a server secret, truncated to 128 bits. It fits DOT's
+the MAC is HMAC-SHA256 under a server secret, truncated to 128 bits. A client_id
+verifies for ``CLIENT_INSTANCES.STATELESS_MAX_AGE`` seconds from its issue time, so a
+revocation (the instance row, kept by pruning until then) outlives it. It fits DOT's
 100-character client_id column, so the row created on first use carries the same
 client_id and every DOT flow works on it unchanged. The key itself arrives with the
 first client assertion (its ``jwk`` header), accepted only when its thumbprint is the
@@ -26,6 +28,7 @@ from django.utils.crypto import salted_hmac
 from oauth2_provider.models import get_application_model
 
 from ..clients.models import ClientProfile
+from ..conf import app_settings
 from ..core import jose
 from ..core.errors import InvalidClient
 from .models import ClientInstance, InstanceTemplate
@@ -64,9 +67,14 @@ def is_stateless(client_id: Any) -> bool:
     return isinstance(client_id, str) and client_id.startswith(PREFIX)
 
 
+def verifies_until(issued_at: int) -> float:
+    """When a client_id issued at ``issued_at`` stops verifying (``STATELESS_MAX_AGE``)."""
+    return issued_at + app_settings.CLIENT_INSTANCES.STATELESS_MAX_AGE
+
+
 def decode(client_id: str) -> tuple[int, int, str]:
     """``(template id, issued at, thumbprint)``; InvalidClient for a tampered or
-    foreign client_id."""
+    foreign client_id, or one older than ``STATELESS_MAX_AGE``."""
     try:
         body, mac = client_id[len(PREFIX):].split(".")
         payload = jose.b64url_decode(body)
@@ -82,6 +90,8 @@ def decode(client_id: str) -> tuple[int, int, str]:
         valid = False
     if not valid:
         raise InvalidClient(reason="stateless client_id fails its MAC")
+    if verifies_until(issued_at) <= time.time():
+        raise InvalidClient(reason="stateless client_id is older than STATELESS_MAX_AGE")
     return template_id, issued_at, jose.b64url_encode(jkt)
 
 

@@ -25,3 +25,7 @@ class RegistrationThrottle(SettingRateThrottle):
 
 class PARThrottle(SettingRateThrottle):
     scope, section = "oauth_ext_par", "PAR"
+
+
+class NativeAuthorizationThrottle(SettingRateThrottle):
+    scope, section = "oauth_ext_app2app", "APP2APP"
