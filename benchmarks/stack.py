@@ -39,14 +39,16 @@ from load import Batch, Request, fire  # noqa: E402,F401  (the load generator; s
 class Gunicorn:
     """The example project under gunicorn; master and workers are stopped on exit."""
 
-    def __init__(self, port: int, env: dict[str, str], workers: int, log: Path):
+    def __init__(self, port: int, env: dict[str, str], workers: int, log: Path, worker_class: str = "sync",
+                 threads: int = 1):
         self.port, self.env, self.workers, self.log = port, env, workers, log
+        self.worker_class, self.threads = worker_class, threads
         self.proc: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Gunicorn:
         cmd = [sys.executable, "-m", "gunicorn", "example_project.wsgi:application", "--chdir", str(ROOT),
-               "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--worker-class", "sync",
-               "--log-level", "warning"]
+               "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--worker-class", self.worker_class,
+               "--threads", str(self.threads), "--log-level", "warning"]
         with open(self.log, "wb") as log:
             self.proc = subprocess.Popen(cmd, env={**os.environ, **self.env}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
@@ -63,15 +65,7 @@ class Gunicorn:
 
     def worker_cpu(self) -> float:
         """CPU seconds used so far by the master's children: robust to other load on the machine."""
-        total = 0
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()  # fields 3.. of proc(5)
-            except OSError:
-                continue
-            if int(fields[1]) == self.proc.pid:
-                total += int(fields[11]) + int(fields[12])  # utime + stime, in ticks
-        return total / os.sysconf("SC_CLK_TCK")
+        return children_cpu(self.proc.pid)
 
     def __exit__(self, *exc: object) -> None:
         if self.proc and self.proc.poll() is None:
@@ -81,6 +75,19 @@ class Gunicorn:
             except subprocess.TimeoutExpired:
                 self.proc.kill()  # its workers exit when they see their parent gone
                 self.proc.wait()
+
+
+def children_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by the children of process ``pid``."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()  # fields 3.. of proc(5)
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            total += int(fields[11]) + int(fields[12])  # utime + stime, in ticks
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def delete_cache_keys(prefix: str) -> None:

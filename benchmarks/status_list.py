@@ -9,8 +9,14 @@
    separate run). Baseline: the rebuild's query alone. Seeding (SQL) is not timed.
 3. ``client.token_status``: cold (DB, verify, decompress) and cached, against reading one
    status from a ``StatusArray`` and one ES256 verify with ``cryptography``.
-4. ``services.allocate`` (atomic UPDATE ... RETURNING + keyed permutation) against a
-   ``SELECT 1`` round trip on the same connection.
+4. ``services.allocate`` (a block of positions per atomic UPDATE ... RETURNING, then a
+   keyed permutation from memory) against a ``SELECT 1`` round trip on the same connection.
+5. Token issuance during a rebuild: client_credentials with ``private_key_jwt`` against the
+   example project under gunicorn (2 sync workers), batches alternating without and with
+   ``services.rebuild`` of the very list tokens are allocated from running in a loop paced
+   like the debounce window (``--rebuild-interval``; ``--load-entries`` revoked entries in
+   the list); token p99 during the rebuilds against without (target <= 1.2x, printed), and
+   how often a backend was seen waiting on a lock.
 
 PostgreSQL (a database of its own, ``oauth_ext_bench_status_<run>``, dropped at the end) and
 Redis on loopback, DEBUG off, a fresh AS key in a temporary directory, a per-run cache key
@@ -40,6 +46,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import stack  # noqa: E402  (the shared stack)
+import status_load  # noqa: E402  (part 5: issuance during rebuilds)
 
 ISSUER = "https://as.example.com/o"
 TARGET_SECONDS = 1.0
@@ -238,6 +245,7 @@ def measure_allocate(args: argparse.Namespace, list_ids: list[int]) -> dict[str,
     conf = app_settings.STATUS_LIST
     list_ids.append(StatusList.objects.create(bits=conf.BITS, size=conf.SIZE).pk)  # the newest open list: allocate() takes it
     services._current.clear()
+    services._blocks.clear()
     for _ in range(20):  # warm-up, and the lookup of the open list
         services.allocate()
     cursor, key = connection.cursor(), secrets.token_bytes(16)
@@ -249,7 +257,7 @@ def measure_allocate(args: argparse.Namespace, list_ids: list[int]) -> dict[str,
     def reserve_async() -> float:
         cursor.execute("SET synchronous_commit = off")
         try:
-            return per_call(lambda: services._reserve(list_ids[-1]), args.allocations)()
+            return per_call(lambda: services._reserve(list_ids[-1], 1), args.allocations)()
         finally:
             cursor.execute("RESET synchronous_commit")
 
@@ -257,7 +265,7 @@ def measure_allocate(args: argparse.Namespace, list_ids: list[int]) -> dict[str,
     result = median_of(args.rounds, {
         "select1": per_call(select_1, args.allocations),
         "allocate": per_call(services.allocate, args.allocations),
-        "reserve": per_call(lambda: services._reserve(list_ids[-1]), args.allocations),
+        "reserve": per_call(lambda: services._reserve(list_ids[-1], 1), args.allocations),
         "reserve_async": reserve_async,
         "permute": per_call(lambda: permute(next(positions) % conf.SIZE, conf.SIZE, key), args.allocations),
     })
@@ -276,7 +284,7 @@ def us(seconds: float) -> str:
 
 
 def report(enc: dict[int, dict[str, float]], reb: dict[str, float], chk: dict[str, float], alloc: dict[str, float],
-           args: argparse.Namespace) -> None:
+           issuance: dict[str, Any] | None, args: argparse.Namespace) -> None:
     print(f"\n== Status list benchmark: {args.entries:,} entries, 1 % set, median of {args.rounds} rounds (A B A B)")
     print(f"machine: {stack.machine()}; zlib {zlib.ZLIB_RUNTIME_VERSION}")
 
@@ -293,7 +301,7 @@ def report(enc: dict[int, dict[str, float]], reb: dict[str, float], chk: dict[st
     print(f"\n2. services.rebuild: list of {reb['size']:,.0f} x 1 bit, {args.entries:,} rows, {args.entries // 100:,} revoked")
     row("step", "ms", "x query alone")
     row("query alone (rebuild's SELECT, iterator)", ms(reb["query"]), "1.00")
-    row("services.rebuild (lock, query, encode, sign, save)", ms(reb["rebuild"]), f"{reb['rebuild'] / reb['query']:.2f}")
+    row("services.rebuild (query, encode, sign, swap)", ms(reb["rebuild"]), f"{reb['rebuild'] / reb['query']:.2f}")
     row("services.rebuild under tracemalloc (once)", ms(reb["traced"]), f"{reb['traced'] / reb['query']:.2f}")
     row("  diagnostic: the query with status__gt=0", ms(reb["query_gt"]), f"{reb['query_gt'] / reb['query']:.2f}")
     print(f"peak memory: tracemalloc {reb['tracemalloc'] / 2**20:.2f} MiB; VmHWM over RSS before {reb['hwm_delta'] / 2**20:.2f} MiB;"
@@ -312,28 +320,57 @@ def report(enc: dict[int, dict[str, float]], reb: dict[str, float], chk: dict[st
         row(label, us(chk[key]), f"{chk[key] / es:.3f}")
     print(f"ratio cached check / StatusArray[idx] = {chk['warm'] / chk['array']:.2f}")
 
-    print("\n4. services.allocate on PostgreSQL (autocommit: one UPDATE ... RETURNING and its commit)")
+    from oauth_ext.conf import app_settings
+
+    print(f"\n4. services.allocate on PostgreSQL (autocommit: one UPDATE ... RETURNING per block of"
+          f" {app_settings.STATUS_LIST.BLOCK})")
     row("step", "us/call", "x SELECT 1")
     for label, key in (("SELECT 1 round trip (same connection)", "select1"), ("services.allocate", "allocate"),
-                       ("  services._reserve alone (UPDATE + commit)", "reserve"),
+                       ("  services._reserve of one position (UPDATE + commit)", "reserve"),
                        ("  the same, synchronous_commit=off (diagnostic)", "reserve_async"),
                        ("  permutation.permute alone", "permute")):
         row(label, us(alloc[key]), f"{alloc[key] / alloc['select1']:.2f}")
     print(f"ratio allocate / SELECT 1 = {alloc['allocate'] / alloc['select1']:.2f}")
 
+    if issuance is not None:
+        results, s = issuance["results"], stack.summarize(issuance["results"])
+        print(f"\n5. token requests (client_credentials, private_key_jwt) while the list they are allocated from is"
+              f" rebuilt in a loop: {args.load_entries:,} revoked entries, {args.requests} requests per batch,"
+              f" concurrency {args.concurrency}, gunicorn {args.workers} sync workers")
+        print(f"{'batch':<34} {'requests/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/req':>10} {'errors':>6}")
+        for name, label in (("quiet", "without a rebuild"), ("rebuild", "during rebuilds")):
+            print(f"{label:<34} {s[name].cells} {s[name].errors:>6}")
+        paired = [r.percentile(.99) / q.percentile(.99) for q, r in zip(results["quiet"], results["rebuild"])]
+        p99_ratio = s["rebuild"].p99 / s["quiet"].p99
+        print(f"ratio p99 during/without = {p99_ratio:.2f}   (per round: {', '.join(f'{r:.2f}' for r in paired)};"
+              f" median {statistics.median(paired):.2f})")
+        print(f"rebuild of that list: {issuance['rebuild_seconds'] * 1e3:.0f} ms alone, {issuance['rebuilds']} rebuilds"
+              f" during the load, one started at most every {args.rebuild_interval:g} s (median"
+              f" {issuance['rebuild_median'] * 1e3:.0f} ms); backends waiting on a lock: {issuance['waiting']} in"
+              f" {issuance['samples']} samples of pg_stat_activity")
+
     print("\ntargets (informational, never asserted):")
+    if issuance is not None:
+        print(f"  token p99 during a rebuild <= 1.2 x without ... {p99_ratio:.2f}  {'met' if p99_ratio <= 1.2 else 'MISSED'}")
     for bits, m in enc.items():
         met = "met" if m["total"] <= TARGET_SECONDS else "MISSED"
         print(f"  encode + sign {bits}-bit <= {TARGET_SECONDS:.0f} s ... {m['total']:.3f} s  {met}  ({args.entries:,} entries)")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = stack.arg_parser(__doc__, "oauth_ext_bench_status", server=False)
+    parser = stack.arg_parser(__doc__, "oauth_ext_bench_status")
     parser.add_argument("--entries", type=int, default=1_000_000, help="entries of the encoded list and rows rebuilt")
     parser.add_argument("--checks", type=int, default=200_000, help="cached status checks per round")
     parser.add_argument("--allocations", type=int, default=2_000, help="allocate() calls per round")
     parser.add_argument("--seed", type=int, default=20_240_601, help="random seed of the set indices")
-    args = stack.parse(parser, argv, {"entries": 20_000, "rounds": 3, "checks": 5_000, "allocations": 100})
+    parser.add_argument("--load-entries", type=int, default=500_000, help="revoked entries in the list rebuilt under load")
+    parser.add_argument("--requests", type=int, default=1000, help="token requests per batch (5.)")
+    parser.add_argument("--warmup", type=int, default=200, help="warm-up token requests per kind of batch (5.)")
+    parser.add_argument("--no-load", dest="load", action="store_false", help="skip 5. (no server)")
+    parser.add_argument("--rebuild-interval", type=float, default=2.0,
+                        help="seconds between rebuild starts under load (5.): STATUS_LIST.DEBOUNCE paces them; 0: back to back")
+    args = stack.parse(parser, argv, {"entries": 20_000, "rounds": 3, "checks": 5_000, "allocations": 100,
+                                      "load_entries": 5_000, "requests": 40, "warmup": 10})
     if args.entries < 200:
         parser.error("--entries must be at least 200")
     return args
@@ -364,7 +401,11 @@ def main(argv: list[str] | None = None) -> int:
         chk = measure_check(status_list.pk, revoked[0], valid, args)
         print("4. allocation ...", flush=True)
         alloc = measure_allocate(args, list_ids)
-        report(enc, reb, chk, alloc, args)
+        issuance = None
+        if args.load:
+            print("5. token requests during rebuilds ...", flush=True)
+            issuance = status_load.measure_issuance_during_rebuild(run, args, ISSUER)
+        report(enc, reb, chk, alloc, issuance, args)
         return 0
 
 

@@ -185,6 +185,9 @@ OAUTH_EXT = {
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", os.environ.get("REDIS_URL", ""))
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "oauth_ext")
+# A task acknowledged late (status-list rebuilds) whose worker died is handed to another
+# worker once this many seconds have passed since its delivery (Redis transport).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "600"))}
 CELERY_BEAT_SCHEDULE = {
     "reissue-status-lists": {"task": "oauth_ext.status_list.reissue", "schedule": 600.0},
     "prune-client-instances": {"task": "oauth_ext.client_instances.prune", "schedule": 3600.0},

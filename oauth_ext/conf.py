@@ -58,6 +58,14 @@ DEFAULTS: dict[str, Any] = {
         # Upper bound on the size of a client assertion, in bytes.
         "ASSERTION_MAX_BYTES": 8192,
     },
+    "CLIENT_CACHE": {
+        # Cache alias holding each client with its profile and instance (one query
+        # saved per request); saves and deletes forget the entry. Shared by all
+        # processes (Redis in production). TTL 0 turns the cache off.
+        "CACHE": "default",
+        # Seconds an entry lives: bounds what a change made outside Django leaves cached.
+        "TTL": 300,
+    },
     "JWKS_FETCH": {
         # Cache alias holding fetched client JWKS documents.
         "CACHE": "default",
@@ -138,6 +146,10 @@ DEFAULTS: dict[str, Any] = {
         "REISSUE_BEFORE": 3_600,
         # A burst of status changes within this many seconds causes one rebuild.
         "DEBOUNCE": 2,
+        # Positions each process reserves at once (one UPDATE per block, not per
+        # token). A process that exits leaves the rest of its block unused: those
+        # indices stay VALID and are never handed out.
+        "BLOCK": 1024,
     },
     "AUTHORIZATION_CODE": {
         # A redeemed code is remembered this many seconds: presented again within it,

@@ -18,6 +18,7 @@ from .mtls.validators import MTLSValidatorMixin
 from .pop.validators import PoPValidatorMixin
 from .status_list.validators import StatusListValidatorMixin
 from .token_context.validators import TokenContextValidatorMixin
+from .tokens.storage import TokenStorageValidatorMixin
 
 
 class OAuth2Validator(
@@ -32,10 +33,12 @@ class OAuth2Validator(
     MTLSValidatorMixin,
     DPoPValidatorMixin,
     BCPValidatorMixin,
+    TokenStorageValidatorMixin,
     DOTValidator,
 ):
     """Order matters where features meet: DPoP verifies the proof first; mTLS reads the
     forwarded certificate; PoP, which uses the proof to check possession of ``req_cnf``,
     runs on its result; a ``tmb`` key (deferred key binding) is decided after them all
     and sets the token type last. The RFC 9700 checks sit right on DOT's: a code DOT
-    no longer knows is a replay whatever the features think of it."""
+    no longer knows is a replay whatever the features think of it. Token storage sits
+    next to DOT: it decides whether DOT's transaction wraps the save."""

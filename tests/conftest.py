@@ -88,6 +88,20 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _no_state_from_earlier_tests():
+    """State of this process that outlives a test's database rows: the status-list
+    block it reserved and the cached clients (both keep ids a rollback or flush removed)."""
+    from oauth_ext.status_list import services
+
+    services._blocks.clear()
+    services._current.clear()
+    cache = caches["clients"]
+    client = cache._cache.get_client(None, write=True)
+    for key in client.scan_iter(match=cache.make_key("*"), count=1000):
+        client.delete(key)
+
+
 @dataclass
 class RegisteredClient:
     app: Any

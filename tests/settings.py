@@ -27,7 +27,15 @@ CACHES = {
         "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         # A fresh namespace per run: single-use values of an earlier run never collide.
         "KEY_PREFIX": f"oauth_ext_test_{uuid.uuid4().hex}",
-    }
+    },
+    # The client cache on the same Redis under a prefix of its own, emptied before each
+    # test (tests/conftest.py): clients cached by a test whose rows were rolled back must
+    # not be found by the next one.
+    "clients": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "KEY_PREFIX": f"oauth_ext_test_clients_{uuid.uuid4().hex}",
+    },
 }
 
 OAUTH2_PROVIDER = {**OAUTH2_PROVIDER, "OIDC_ISS_ENDPOINT": ISSUER}
@@ -40,6 +48,7 @@ OAUTH_EXT = {
     "REGISTRATION": {"THROTTLE_RATE": "100000/min"},
     # Open to any resource; the consent tests switch the example project's known ones on.
     "RESOURCES": {"KNOWN": {}},
+    "CLIENT_CACHE": {"CACHE": "clients"},
     "KEYS": {"SIGNING": [json.loads(_SIGNING_KEY) if _SIGNING_KEY else jose.private_key_to_jwk(jose.generate_private_key("ES256"))]},
 }
 # In-process tests run tasks inline; the worker test starts a real worker on Redis.

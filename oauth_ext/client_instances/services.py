@@ -17,6 +17,7 @@ from oauth2_provider.models import (
 )
 
 from ..audit import services as audit
+from ..clients import cache as client_cache
 from ..conf import app_settings
 from ..core.errors import InvalidClient
 from . import stateless
@@ -55,13 +56,15 @@ def ensure_active(application: Any) -> None:
         if not ClientInstance.objects.filter(pk=instance.pk, revoked_at__isnull=True).update(last_used_at=now):
             raise InvalidClient(reason=f"instance {application.client_id!r} is revoked or gone")
         instance.last_used_at = now
+        client_cache.forget(application.client_id)  # the cached copy still has the old time
 
 
 def bind_user(application: Any, user: Any) -> None:
     """The first user to authorize an instance is the one whose device it is."""
     instance = instance_of(application)
     if instance is not None and instance.user_id is None and user is not None and getattr(user, "pk", None):
-        ClientInstance.objects.filter(pk=instance.pk, user__isnull=True).update(user=user)
+        if ClientInstance.objects.filter(pk=instance.pk, user__isnull=True).update(user=user):
+            client_cache.forget(application.client_id)
 
 
 def delete_tokens(application: Any) -> None:

@@ -8,18 +8,25 @@ from django.db import transaction
 from oauth2_provider.models import get_application_model
 
 from ..core import jwks as key_sets
+from . import cache
 from .models import ClientProfile
 
 
 def load_client(client_id: str):
-    """The Application with its profile and instance in one query, or None."""
+    """The Application with its profile and instance, or None: from the client cache,
+    else in one query (and then cached)."""
     if not isinstance(client_id, str) or not client_id or "\x00" in client_id or len(client_id) > 255:
         return None
+    client = cache.get(client_id)
+    if client is not None:
+        return client
     Application = get_application_model()
     try:
-        return Application.objects.select_related("oauth_ext_profile", "oauth_ext_instance").get(client_id=client_id)
+        client = Application.objects.select_related("oauth_ext_profile", "oauth_ext_instance").get(client_id=client_id)
     except Application.DoesNotExist:
         return None
+    cache.put(client)
+    return client
 
 
 def get_profile(application: Any) -> ClientProfile | None:

@@ -9,7 +9,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import os
+import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.cache import caches
 from django.db import connection, transaction
@@ -33,47 +36,97 @@ def list_uri(list_id: int) -> str:
     return endpoint_url("oauth_ext:status-list", list_id)
 
 
-def _reserve(list_id: int) -> tuple[int, int, bytes] | None:
-    """Atomically take the next position of a list: ``(position, size, key)``."""
+@dataclass
+class _Block:
+    """Positions ``[next, end)`` of a list, reserved by this process."""
+
+    pid: int
+    list_id: int
+    size: int
+    key: bytes
+    next: int
+    end: int
+
+
+_blocks: dict[tuple[int, int], _Block] = {}  # (bits, size) -> this process's block
+_lock = threading.Lock()  # threaded workers share the block
+
+
+def _reserve(list_id: int, count: int) -> tuple[int, int, int, bytes] | None:
+    """Atomically take the next ``count`` positions of a list: ``(first, end, size, key)``.
+
+    ``next_position`` only grows (it may pass ``size``; the block is clipped), so a
+    position is never reserved twice. The row is the allocation counter alone: a
+    rebuild never locks it.
+    """
     table = connection.ops.quote_name(StatusList._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET next_position = next_position + 1 "  # noqa: S608 - table name from the model
+            f"UPDATE {table} SET next_position = next_position + %s "  # noqa: S608 - table name from the model
             "WHERE id = %s AND next_position < size RETURNING next_position, size, permutation_key",
-            [list_id],
+            [count, list_id],
         )
         row = cursor.fetchone()
-    return (row[0] - 1, row[1], bytes(row[2])) if row else None
+    if row is None:
+        return None
+    end, size = row[0], row[1]
+    return end - count, min(end, size), size, bytes(row[2])
+
+
+def _new_block(shape: tuple[int, int], count: int) -> _Block:
+    """Reserve ``count`` positions of the newest open list (opening one if none is)."""
+    bits, size = shape
+    for _ in range(5):
+        list_id = _current.get(shape)
+        reserved = _reserve(list_id, count) if list_id is not None else None
+        if reserved is None:
+            open_list = StatusList.objects.filter(bits=bits, size=size, next_position__lt=size).order_by("-pk").first()
+            if open_list is None:
+                open_list = StatusList.objects.create(bits=bits, size=size)
+                transaction.on_commit(lambda pk=open_list.pk: schedule_rebuild(pk))
+            _current[shape] = list_id = open_list.pk
+            reserved = _reserve(list_id, count)
+        if reserved is not None:
+            first, end, list_size, key = reserved
+            return _Block(os.getpid(), list_id, list_size, key, first, end)
+    raise RuntimeError("could not allocate a status list index")
 
 
 def allocate() -> tuple[int, int]:
-    """A fresh ``(list id, index)``: never handed out before, whatever the number of
-    processes, because positions are taken by one atomic UPDATE each and map to
-    indices through a bijection."""
+    """A fresh ``(list id, index)``, never handed out before, whatever the number of
+    processes: positions are reserved ``BLOCK`` at a time by one atomic UPDATE and map
+    to indices through a bijection, so allocation costs no round trip between blocks.
+
+    Inside a transaction the block is one position, reserved in that transaction: a
+    rollback then takes back exactly what it reserved, and no process keeps positions
+    that the database no longer counts as taken. Positions reserved by a process that
+    dies unused are never handed out; their indices stay VALID in the list, held by no
+    token.
+    """
     conf = app_settings.STATUS_LIST
     shape = (conf.BITS, conf.SIZE)
-    for _ in range(5):
-        list_id = _current.get(shape)
-        reserved = _reserve(list_id) if list_id is not None else None
-        if reserved is None:
-            open_list = StatusList.objects.filter(bits=conf.BITS, size=conf.SIZE, next_position__lt=conf.SIZE).order_by("-pk").first()
-            if open_list is None:
-                open_list = StatusList.objects.create(bits=conf.BITS, size=conf.SIZE)
-                transaction.on_commit(lambda pk=open_list.pk: schedule_rebuild(pk))
-            _current[shape] = list_id = open_list.pk
-            reserved = _reserve(list_id)
-        if reserved is not None:
-            position, size, key = reserved
-            return list_id, permute(position, size, key)
-    raise RuntimeError("could not allocate a status list index")
+    if connection.in_atomic_block:
+        block = _new_block(shape, 1)
+        return block.list_id, permute(block.next, block.size, block.key)
+    with _lock:
+        block = _blocks.get(shape)
+        if block is None or block.next >= block.end or block.pid != os.getpid():  # a forked child reserves its own
+            _blocks[shape] = block = _new_block(shape, conf.BLOCK)
+        position = block.next
+        block.next += 1
+    return block.list_id, permute(position, block.size, block.key)
 
 
 def record(list_id: int, idx: int, token: str) -> None:
     """Remember which token holds ``idx`` (idempotent: a re-sent token keeps its entry)."""
     checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
-    StatusEntry.objects.bulk_create(
-        [StatusEntry(status_list_id=list_id, idx=idx, token_checksum=checksum)], ignore_conflicts=True
-    )
+    table = connection.ops.quote_name(StatusEntry._meta.db_table)
+    with connection.cursor() as cursor:  # one statement: no transaction of its own (bulk_create opens one)
+        cursor.execute(
+            f"INSERT INTO {table} (status_list_id, idx, status, token_checksum, changed_at) "  # noqa: S608 - table name from the model
+            "VALUES (%s, %s, 0, %s, %s) ON CONFLICT (token_checksum) DO NOTHING",
+            [list_id, idx, checksum, timezone.now()],
+        )
 
 
 def set_status(token_checksums: Iterable[str], status: int = INVALID) -> set[int]:
@@ -127,35 +180,42 @@ def schedule_rebuild(list_id: int) -> None:
 def rebuild(list_id: int) -> StatusList:
     """Encode, sign and swap in a new Status List Token for the list (draft §5.1).
 
-    One transaction that first locks the list: concurrent rebuilds of a list take
-    turns, and a rebuild that dies anywhere rolls back, leaving the previous token
-    served.
+    Idempotent and lock-free: it reads the change counter, then the entries (every
+    change counted so far is committed, so visible), and swaps the token in with one
+    UPDATE that applies only if no rebuild has stored a newer state meanwhile. It holds
+    no lock while it encodes and signs, so token issuance (which reserves positions on
+    the same row) never waits for it. A rebuild that dies anywhere writes nothing, and
+    running it again (a redelivered task) does the same work again.
     """
     conf = app_settings.STATUS_LIST
     caches[app_settings.REPLAY_CACHE].delete(_debounce_key(list_id))
-    with transaction.atomic():
-        status_list = StatusList.objects.select_for_update().get(pk=list_id)
-        seen_changes = status_list.changes
-        array = StatusArray(status_list.size, status_list.bits)
-        array.update(
-            # status > 0, not NOT (status = 0): the (list, status) index serves it.
-            StatusEntry.objects.filter(status_list_id=list_id, status__gt=0)
-            .values_list("idx", "status").iterator(chunk_size=10_000)
-        )
-        now = timezone.now().replace(microsecond=0)
-        expires = now + datetime.timedelta(seconds=conf.VALIDITY)
-        claims = {
-            "iss": app_settings.issuer,
-            "sub": list_uri(list_id),
-            "iat": int(now.timestamp()),
-            "exp": int(expires.timestamp()),
-            "ttl": conf.TTL,
-            "status_list": {"bits": status_list.bits, "lst": array.lst()},
-        }
-        status_list.token = active_key().sign(claims, typ=STATUS_LIST_TYP)
-        status_list.etag = hashlib.sha256(status_list.token.encode()).hexdigest()[:32]
-        status_list.issued_at, status_list.expires_at, status_list.built_changes = now, expires, seen_changes
-        status_list.save(update_fields=["token", "etag", "issued_at", "expires_at", "built_changes"])
+    status_list = StatusList.objects.defer("token").get(pk=list_id)
+    seen_changes = status_list.changes
+    array = StatusArray(status_list.size, status_list.bits)
+    array.update(
+        # status > 0, not NOT (status = 0): the (list, status) index serves it.
+        StatusEntry.objects.filter(status_list_id=list_id, status__gt=0)
+        .values_list("idx", "status").iterator(chunk_size=10_000)
+    )
+    now = timezone.now().replace(microsecond=0)
+    expires = now + datetime.timedelta(seconds=conf.VALIDITY)
+    claims = {
+        "iss": app_settings.issuer,
+        "sub": list_uri(list_id),
+        "iat": int(now.timestamp()),
+        "exp": int(expires.timestamp()),
+        "ttl": conf.TTL,
+        "status_list": {"bits": status_list.bits, "lst": array.lst()},
+    }
+    token = active_key().sign(claims, typ=STATUS_LIST_TYP)
+    fields = {"token": token, "etag": hashlib.sha256(token.encode()).hexdigest()[:32],
+              "issued_at": now, "expires_at": expires, "built_changes": seen_changes}
+    # Newer state wins: a slower rebuild that read fewer changes never overwrites it.
+    if StatusList.objects.filter(pk=list_id, built_changes__lte=seen_changes).update(**fields):
+        for name, value in fields.items():
+            setattr(status_list, name, value)
+    else:
+        status_list = StatusList.objects.get(pk=list_id)
     if StatusList.objects.filter(pk=list_id, changes__gt=seen_changes).exists():
         schedule_rebuild(list_id)
     return status_list

@@ -15,7 +15,7 @@ ENCODE_HEADER = (r"^bits\s+set bits ms\s+zlib 9 ms\s+sign ms\s+total ms\s+zlib 6
 ENCODE_ROW = rf"^{{bits}}\s+{N}\s+{N}\s+{N}\s+{N}\s+{N}\s+\d+\s+\d+\s+\d+\s+\d+$"
 ROWS = {  # label -> the header of its table
     "query alone (rebuild's SELECT, iterator)": "ms",
-    "services.rebuild (lock, query, encode, sign, save)": "ms",
+    "services.rebuild (query, encode, sign, swap)": "ms",
     "token_status, cached list": "us/call",
     "StatusArray[idx] alone": "us/call",
     "ES256 verify alone (cryptography)": "us/call",
@@ -31,6 +31,11 @@ LINES = (
     rf"^ratio rebuild / in-memory encode\+sign \(1-bit\) = {N}$",
     rf"^ratio cached check / StatusArray\[idx\] = {N}$",
     rf"^ratio allocate / SELECT 1 = {N}$",
+    rf"^without a rebuild\s+{N}\s+{N}\s+{N}\s+{N}\s+0$",
+    rf"^during rebuilds\s+{N}\s+{N}\s+{N}\s+{N}\s+0$",
+    rf"^ratio p99 during/without = {N}   \(per round: ",
+    r"^rebuild of that list: \d+ ms alone, \d+ rebuilds.*backends waiting on a lock: \d+ in \d+ samples",
+    rf"^  token p99 during a rebuild <= 1.2 x without \.\.\. {N}  (met|MISSED)$",
     rf"^  encode \+ sign 1-bit <= 1 s \.\.\. {N} s  (met|MISSED)",
     rf"^  encode \+ sign 2-bit <= 1 s \.\.\. {N} s  (met|MISSED)",
 )

@@ -29,7 +29,7 @@ django.setup()
 from django.conf import settings
 from django.test.utils import override_settings
 from oauth_ext.status_list.services import allocate
-with override_settings(OAUTH_EXT={**settings.OAUTH_EXT, "STATUS_LIST": {"SIZE": 500}}):
+with override_settings(OAUTH_EXT={**settings.OAUTH_EXT, "STATUS_LIST": {"SIZE": 500, "BLOCK": int(sys.argv[2])}}):
     print(json.dumps([allocate() for _ in range(int(sys.argv[1]))]))
 """
 
@@ -39,9 +39,10 @@ def _env(**extra):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_parallel_processes_never_share_an_index():
+@pytest.mark.parametrize("block", [1, 7])
+def test_parallel_processes_never_share_an_index(block):
     processes = [
-        subprocess.Popen([sys.executable, "-c", ALLOCATE, "300"], cwd=ROOT, env=_env(), stdout=subprocess.PIPE, text=True)
+        subprocess.Popen([sys.executable, "-c", ALLOCATE, "300", str(block)], cwd=ROOT, env=_env(), stdout=subprocess.PIPE, text=True)
         for _ in range(4)
     ]
     allocated = []
@@ -74,8 +75,8 @@ def broker(worker_key):
     redis.Redis.from_url(celery_app.conf.broker_url).delete(queue)
 
 
-def start_worker(queue, key):
-    env = _env(OAUTH_EXT_CELERY_EAGER="0", CELERY_QUEUE=queue, OAUTH_EXT_TEST_SIGNING_KEY=json.dumps(key))
+def start_worker(queue, key, **env):
+    env = _env(OAUTH_EXT_CELERY_EAGER="0", CELERY_QUEUE=queue, OAUTH_EXT_TEST_SIGNING_KEY=json.dumps(key), **env)
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "example_project", "worker", "-Q", queue, "--pool", "solo",
          "--concurrency", "1", "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "WARNING"],
@@ -141,23 +142,32 @@ def test_worker_rebuilds_after_a_burst_of_revocations(broker, worker_key, make_c
 
 
 @pytest.mark.django_db(transaction=True)
-def test_worker_killed_mid_rebuild_leaves_the_previous_list_served(broker, worker_key, make_client, token_request, client):
-    """The worker is killed inside its rebuild transaction (held there by a lock this
-    test takes); PostgreSQL rolls it back, and the previous list stays served."""
+def test_worker_killed_mid_rebuild_leaves_the_previous_list_served_and_the_next_worker_rebuilds(
+        broker, worker_key, make_client, token_request, client):
+    """The worker is killed (SIGKILL) inside its rebuild, held at its read of the entries
+    by a table lock this test takes: nothing is written and the previous list stays
+    served. The task was not acknowledged, so once the broker's visibility timeout has
+    passed the next worker gets it again and the list is rebuilt, without the periodic
+    reissue."""
     token = issue_tokens(make_client, token_request, 1)[0]
     list_id, idx = reference(token)
     served_before = services.rebuild(list_id).token
+    queue = redis.Redis.from_url(celery_app.conf.broker_url)
+    queue.delete(broker)  # the rebuild queued when the list opened: done already
     revoke(token)  # queues the rebuild; no worker runs yet
+    assert queue.llen(broker) == 1  # the one delivery the killed worker loses
     blocker = connections.create_connection("default")
     cursor = blocker.cursor()
     cursor.execute("BEGIN")
-    cursor.execute("SELECT id FROM oauth_ext_statuslist WHERE id = %s FOR UPDATE", [list_id])  # the rebuild must wait
-    worker = start_worker(broker, worker_key)
+    cursor.execute("LOCK TABLE oauth_ext_statusentry IN ACCESS EXCLUSIVE MODE")  # the rebuild's read must wait
+    worker = start_worker(broker, worker_key, CELERY_VISIBILITY_TIMEOUT="3")
     try:
 
         def worker_inside_its_rebuild():
             with connection.cursor() as probe:
-                probe.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%%FOR UPDATE%%' AND pid <> %s", [blocker.connection.info.backend_pid])
+                probe.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                              "AND query LIKE '%%FROM \"oauth_ext_statusentry\"%%' AND pid <> %s",
+                              [blocker.connection.info.backend_pid])
                 return probe.fetchone()[0] > 0
 
         assert wait_for(worker_inside_its_rebuild), "worker never started its rebuild"
@@ -171,5 +181,19 @@ def test_worker_killed_mid_rebuild_leaves_the_previous_list_served(broker, worke
     response = client.get(f"/o/statuslists/{list_id}")
     assert response.status_code == 200 and response.content.decode() == served_before
     assert bits_of(list_id)[idx] == 0  # the previous, complete list
-    services.reissue_expiring()  # the change is still pending: the periodic task picks it up
-    assert bits_of(list_id)[idx] == 1
+    time.sleep(3)  # the visibility timeout of the lost delivery
+    worker = start_worker(broker, worker_key, CELERY_VISIBILITY_TIMEOUT="3")
+    try:
+        assert wait_for(lambda: bits_of(list_id)[idx] == 1, timeout=90), "the lost rebuild was not redelivered"
+    finally:
+        stop(worker)
+    status_list = StatusList.objects.get(pk=list_id)
+    assert status_list.built_changes == status_list.changes
+
+
+def test_rebuild_tasks_are_acknowledged_late_and_redelivered_when_their_worker_is_lost():
+    from oauth_ext.status_list.tasks import rebuild_status_list, reissue_status_lists
+
+    for task in (rebuild_status_list, reissue_status_lists):
+        assert task.acks_late is True
+        assert task.reject_on_worker_lost is True
