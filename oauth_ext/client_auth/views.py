@@ -14,6 +14,7 @@ from oauth2_provider.views import IntrospectTokenView as DOTIntrospectTokenView
 from oauth2_provider.views.mixins import ClientProtectedResourceMixin
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
+from ..conf import app_settings
 from ..core.errors import InvalidClient, InvalidToken
 from ..core.handlers import error_response
 from ..core.oauthlib_errors import from_oauthlib
@@ -40,6 +41,10 @@ class IntrospectTokenView(DOTIntrospectTokenView):
         body = json.loads(response.content)
         if body.get("active"):
             claims = jwt_claims(token_value)
+            # RFC 7662 §2.2: whose token, from which issuer, for which services; a
+            # mail server's passdb (Dovecot's oauth2) checks these.
+            body.update({k: claims[k] for k in ("sub", "aud") if k in claims})
+            body["iss"] = app_settings.issuer
             body["token_type"] = token_type(claims)
             if isinstance(claims.get("cnf"), dict):
                 body["cnf"] = introspection_cnf(claims["cnf"], claims)
