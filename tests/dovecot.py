@@ -45,7 +45,7 @@ default_internal_group = {group}
 first_valid_uid = 1
 mail_location = maildir:{root}/mail/%u
 auth_mechanisms = oauthbearer xoauth2
-auth_debug = yes
+auth_debug = {debug}
 # Tests: a refused login answers at once (default 2 s).
 auth_failure_delay = 0
 auth_cache_size = {cache_size}
@@ -109,7 +109,7 @@ active_attribute = active
 active_value = true
 scope = {scope}
 {audience}timeout_msecs = 5000
-debug = yes
+debug = {debug}
 """
 
 
@@ -154,7 +154,7 @@ class Dovecot:
 
     @classmethod
     def start(cls, *, introspection_url: str, client_id: str, client_secret: str, services: dict[str, tuple[str, str]],
-              relay_port: int, cache_size: str = "0") -> Dovecot:
+              relay_port: int, cache_size: str = "0", debug: str = "yes") -> Dovecot:
         """``services``: protocol (imap, submission) -> (scope, audience) its passdb requires."""
         require_dovecot()
         account = pwd.getpwnam("dovecot") if os.getuid() == 0 else pwd.getpwuid(os.getuid())
@@ -163,7 +163,7 @@ class Dovecot:
             (root / sub).mkdir()
         instance = cls(root, free_port(), free_port(), relay_port)
         values = {"root": str(root), "user": account.pw_name, "group": account.pw_name, "port_imap": instance.port_imap,
-                  "port_submission": instance.port_submission, "port_relay": relay_port, "cache_size": cache_size,
+                  "port_submission": instance.port_submission, "port_relay": relay_port, "cache_size": cache_size, "debug": debug,
                   "introspection_url": introspection_url, "client_id": client_id, "client_secret": client_secret}
         (root / "dovecot.conf").write_text(CONFIG.format(**values))
         for protocol, (scope, audience) in services.items():
