@@ -133,6 +133,11 @@ MAIL_RESOURCES = {
 OAUTH_EXT = {
     "ISSUER": ISSUER,
     "RESOURCES": {"KNOWN": MAIL_RESOURCES},
+    # RFC 9728: the site's own APIs describe themselves, and their 401s point there.
+    "PROTECTED_RESOURCES": {"PATHS": {
+        "/api/me/": {"resource_name": "Your account (DRF)", "scopes_supported": ["read"]},
+        "/api/ping/": {"resource_name": "Ping", "scopes_supported": ["read"]},
+    }},
     # RFC 9396: what the payment API (/api/payments/) asks for in its step-up challenge.
     "AUTHORIZATION_DETAILS": {"TYPES": {"payment_initiation": {
         "description": "Make a payment from your account",

@@ -9,6 +9,7 @@ urlpatterns = [
     # oauth_ext first: its discovery and introspection views take the place of DOT's.
     path("o/", include("oauth_ext.urls")),
     path("o/", include("oauth2_provider.urls")),
+    path("", include("oauth_ext.protected_resources.urls")),
     path("api/me/", MeView.as_view(), name="api-me"),
     path("api/ping/", ping, name="api-ping"),
     path("api/internal/orders/", internal_orders, name="api-internal-orders"),

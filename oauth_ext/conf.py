@@ -261,6 +261,14 @@ DEFAULTS: dict[str, Any] = {
         # a token requested for one resource carries only that resource's scopes.
         "KNOWN": {},
     },
+    "PROTECTED_RESOURCES": {
+        # RFC 9728: paths of this site that are protected resources, each with its
+        # metadata ({"scopes_supported": [...], "resource_name": ...}). Each is served
+        # at /.well-known/oauth-protected-resource<path>, and a 401 from the resource
+        # points there (resource_metadata). Needs oauth_ext.protected_resources.urls
+        # included at the site's root.
+        "PATHS": {},
+    },
     "AUTHORIZATION_DETAILS": {
         # RFC 9396 types accepted in authorization_details, by type:
         # {"description": "...", "fields": ["actions", "locations", ...]}; "fields"
