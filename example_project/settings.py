@@ -117,22 +117,30 @@ OAUTH2_PROVIDER = {
         "mail.send": "Send mail as you",
         "contacts": "See and change your address book",
         "calendar": "See and change your calendars",
+        # draft-ietf-mailmaint-oauth-public-06: the profile's scopes, one per kind of service.
+        "urn:ietf:params:oauth:scope:mail": "Read, organise and send your mail",
+        "urn:ietf:params:oauth:scope:contacts": "See and change your address book",
+        "urn:ietf:params:oauth:scope:calendars": "See and change your calendars",
     },
     "OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic", "client_secret_post", "none"],
 }
 
 TRUST_DOMAIN = "trust-domain.example"
 # A mail app's services on one authorization server: one consent, a token per service.
+# Each takes its own scope, or the open-public-client profile's scope for its kind.
+PROFILE_SCOPE = "urn:ietf:params:oauth:scope:"
 MAIL_RESOURCES = {
-    "imap://mail.example.com": {"name": "Your mailbox (IMAP)", "scopes": ["mail"]},
-    "smtp://mail.example.com": {"name": "Sending mail (SMTP)", "scopes": ["mail.send"]},
-    "https://dav.example.com/carddav": {"name": "Your contacts (CardDAV)", "scopes": ["contacts"]},
-    "https://dav.example.com/caldav": {"name": "Your calendars (CalDAV)", "scopes": ["calendar"]},
+    "imap://mail.example.com": {"name": "Your mailbox (IMAP)", "scopes": ["mail", PROFILE_SCOPE + "mail"]},
+    "smtp://mail.example.com": {"name": "Sending mail (SMTP)", "scopes": ["mail.send", PROFILE_SCOPE + "mail"]},
+    "https://dav.example.com/carddav": {"name": "Your contacts (CardDAV)", "scopes": ["contacts", PROFILE_SCOPE + "contacts"]},
+    "https://dav.example.com/caldav": {"name": "Your calendars (CalDAV)", "scopes": ["calendar", PROFILE_SCOPE + "calendars"]},
 }
 
 OAUTH_EXT = {
     "ISSUER": ISSUER,
     "RESOURCES": {"KNOWN": MAIL_RESOURCES},
+    # Mail clients nobody registered beforehand register themselves (open, rate-limited).
+    "REGISTRATION": {"PUBLIC_CLIENTS": "open"},
     # RFC 9728: the site's own APIs describe themselves, and their 401s point there.
     "PROTECTED_RESOURCES": {"PATHS": {
         "/api/me/": {"resource_name": "Your account (DRF)", "scopes_supported": ["read"]},

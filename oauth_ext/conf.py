@@ -164,6 +164,17 @@ DEFAULTS: dict[str, Any] = {
         "INITIAL_ACCESS_TOKEN_SCOPE": "registration",
         # Registrations per source address (DRF throttle rate).
         "THROTTLE_RATE": "60/min",
+        # Public native clients (token_endpoint_auth_method "none") registering without
+        # an initial access token (draft-ietf-mailmaint-oauth-public-06): "off" (never),
+        # "statement" (with a trusted publisher's software statement), or "open" (with
+        # nothing: loopback or reverse-DNS private-use redirect URIs, authorization_code
+        # and refresh_token, scopes within OPEN_SCOPES, at OPEN_THROTTLE_RATE).
+        "PUBLIC_CLIENTS": "statement",
+        "OPEN_SCOPES": [
+            "urn:ietf:params:oauth:scope:mail", "urn:ietf:params:oauth:scope:contacts",
+            "urn:ietf:params:oauth:scope:calendars",
+        ],
+        "OPEN_THROTTLE_RATE": "10/hour",
         "MAX_BODY_BYTES": 65536,
     },
     "ATTESTATION": {

@@ -14,7 +14,7 @@ from ..conf import app_settings
 from ..core.errors import OAuthError
 from ..core.handlers import error_response
 from ..core.issuer import endpoint_url
-from ..core.throttling import RegistrationThrottle
+from ..core.throttling import OpenRegistrationThrottle, RegistrationThrottle
 from . import services
 from .errors import InvalidClientMetadata
 
@@ -77,7 +77,12 @@ class RegistrationView(_OAuthAPIView):
         data = _json_body(request)
         if data is None:
             return JsonResponse({"error": "invalid_client_metadata", "error_description": "request too large"}, status=413)
-        return _response(services.register(data, initial_access_token=_bearer(request)), 201)
+        token = _bearer(request)
+        if services.is_open_public(data, token):
+            throttle = OpenRegistrationThrottle()
+            if not throttle.allow_request(request, self):
+                self.throttled(request, throttle.wait())
+        return _response(services.register(data, initial_access_token=token), 201)
 
 
 class RegistrationManagementView(_OAuthAPIView):
