@@ -108,6 +108,8 @@ OAUTH2_PROVIDER = {
     "REFRESH_TOKEN_GENERATOR": "oauth_ext.tokens.generators.opaque_token_generator",
     "OIDC_ISS_ENDPOINT": ISSUER,
     "PKCE_REQUIRED": True,
+    # PKCE with S256 only (RFC 9700 §2.1.1; the open-public-client profile requires it).
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
     "SCOPES": {
         "read": "Read your data",
         "write": "Change your data",
