@@ -96,7 +96,8 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/o/devices/"
 
 ISSUER = os.environ.get("OAUTH_EXT_ISSUER", "http://127.0.0.1:8000/o")
 
@@ -108,8 +109,6 @@ OAUTH2_PROVIDER = {
     "REFRESH_TOKEN_GENERATOR": "oauth_ext.tokens.generators.opaque_token_generator",
     "OIDC_ISS_ENDPOINT": ISSUER,
     "PKCE_REQUIRED": True,
-    # PKCE with S256 only (RFC 9700 §2.1.1; the open-public-client profile requires it).
-    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
     "SCOPES": {
         "read": "Read your data",
         "write": "Change your data",
@@ -125,7 +124,24 @@ OAUTH2_PROVIDER = {
         "urn:ietf:params:oauth:scope:calendars": "See and change your calendars",
     },
     "OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic", "client_secret_post", "none"],
+    # RFC 9700 (OAuth 2.0 Security BCP) through DOT's gates: no implicit grant or
+    # response_type=token, no password grant, no PKCE "plain", no access token in a
+    # query string, RFC 9207 ``iss`` in authorization responses, and a replayed
+    # refresh token revokes its whole family (§4.14.2).
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
 }
+
+# DOT's W008 (http redirect URIs allowed): kept on purpose, native apps redirect to
+# http loopback addresses (RFC 8252 §7.3, which RFC 9700 §2.1 keeps); every other
+# http redirect URI is refused at registration.
+SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W008"]
 
 TRUST_DOMAIN = "trust-domain.example"
 # A mail app's services on one authorization server: one consent, a token per service.

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth.views import LoginView
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
@@ -6,6 +7,8 @@ from example_project.demo.views import MeView, internal_orders, payments, ping
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The sign-in page for the people who approve apps (LOGIN_URL); staff keep the admin's.
+    path("accounts/login/", LoginView.as_view(template_name="oauth_ext/login.html"), name="login"),
     # oauth_ext first: its discovery and introspection views take the place of DOT's.
     path("o/", include("oauth_ext.urls")),
     path("o/", include("oauth2_provider.urls")),

@@ -9,3 +9,22 @@ class OAuthExtConfig(AppConfig):
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
         from .status_list import receivers  # noqa: F401  (revocations set token status)
+
+        self.link_user_admin()
+
+    @staticmethod
+    def link_user_admin() -> None:
+        """The site's user admin links to each user's devices and consents. The admin
+        modules are discovered first (Django's admin does the same, once), so the
+        site's own user admin is the one extended, whatever the app order."""
+        from django.apps import apps
+        from django.contrib import admin
+        from django.contrib.admin.apps import AdminConfig
+
+        if not apps.is_installed("django.contrib.admin"):
+            return
+        if isinstance(apps.get_app_config("admin"), AdminConfig):
+            admin.autodiscover()
+        from .audit.user_admin import link_user_admin
+
+        link_user_admin(admin.site)

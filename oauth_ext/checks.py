@@ -27,6 +27,8 @@ from django.utils.module_loading import import_string
 
 from .conf import app_settings, unknown_keys
 from .consent import checks as consent_checks
+from .pop import checks as pop_checks
+from .resource_server import checks as resource_server_checks
 
 PER_PROCESS_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",
@@ -108,6 +110,8 @@ def check_configuration(app_configs=None, **kwargs):
     messages.extend(_check_mtls())
     messages.extend(_check_url_order())
     messages.extend(consent_checks.check())
+    messages.extend(pop_checks.check())
+    messages.extend(resource_server_checks.check())
     return messages
 
 

@@ -22,8 +22,8 @@ DEFAULTS: dict[str, Any] = {
     # audience that JWT client assertions must carry, and the ``iss`` of our tokens;
     # it is never derived from the Host header of a request.
     "ISSUER": None,
-    # draft-zehavi-oauth-app2app-browserless: the native authorization endpoint a site
-    # runs, announced in the AS metadata when set (nothing more is implemented).
+    # draft-zehavi-oauth-app2app-browserless-07: a native authorization endpoint the
+    # site runs elsewhere, announced in the AS metadata instead of ours (APP2APP).
     "NATIVE_AUTHORIZATION_ENDPOINT": None,
     # Django cache alias used for single-use values (assertion ``jti``, later DPoP
     # ``jti`` and nonces). Must be shared by all processes: Redis in production.
@@ -90,8 +90,9 @@ DEFAULTS: dict[str, Any] = {
         # (asymmetric) or a server-chosen key (symmetric); resource requests signed
         # per draft-ietf-oauth-signed-http-request-03.
         "ENABLED": True,
-        # Resource URI -> that resource server's public encryption JWK (RSA or EC):
-        # symmetric keys in access tokens are encrypted (JWE) to it.
+        # Older place of the resource servers' encryption keys (resource URI -> public
+        # JWK), still read; a resource's keys belong in its RESOURCES.KNOWN entry
+        # ("pop_encryption_key", "rs_cnf"), check oauth_ext.W030.
         "RESOURCE_KEYS": {},
         # This site's resource-server private JWKs, to read the JWE in tokens.
         "RS_DECRYPTION_KEYS": [],
@@ -116,6 +117,11 @@ DEFAULTS: dict[str, Any] = {
         "INTROSPECTION_CLIENT_SECRET": None,
         # Accept unbound tokens with the Bearer scheme (DPoP-bound ones never, §7.2).
         "ALLOW_BEARER": True,
+        # The challenge require_authorization_details answers with:
+        # "requested_authorization" (draft-lombardo-oauth-step-up-authz-challenge-proto-01, 403),
+        # "insufficient_authorization" (the same draft's -03: 403, AuthZEN body), or
+        # "authorization_remediation" (draft-zehavi-oauth-rar-metadata-06: 401).
+        "STEP_UP_CHALLENGE": "requested_authorization",
     },
     "STATUS_LIST": {
         # draft-ietf-oauth-status-list-21: a status index in every JWT access token.
@@ -133,11 +139,19 @@ DEFAULTS: dict[str, Any] = {
         # A burst of status changes within this many seconds causes one rebuild.
         "DEBOUNCE": 2,
     },
+    "AUTHORIZATION_CODE": {
+        # A redeemed code is remembered this many seconds: presented again within it,
+        # the tokens of its first redemption are revoked (RFC 6749 §4.1.2).
+        "REMEMBER_USED_FOR": 86_400,
+    },
     "CLIENT_INSTANCES": {
         # Pruning: instances registered but never used within this many seconds,
         # and instances unused for longer than this many seconds, are removed.
         "NEVER_USED_AFTER": 7 * 86_400,
         "UNUSED_AFTER": 180 * 86_400,
+        # A stateless client_id is refused once older than this many seconds (its issue
+        # time is inside it); until then a revoked one's row is kept as its revocation.
+        "STATELESS_MAX_AGE": 365 * 86_400,
         # last_used_at is written at most once per this many seconds per instance.
         "TOUCH_INTERVAL": 60,
     },
@@ -257,6 +271,26 @@ DEFAULTS: dict[str, Any] = {
         # Upper bound on request_context / request_details, bytes each.
         "MAX_CONTEXT_BYTES": 4096,
     },
+    "APP2APP": {
+        # draft-zehavi-oauth-app2app-browserless-07: our native authorization endpoint
+        # (authorize/native/), JSON only, for client apps acting as their own user agent.
+        "ENABLED": False,
+        # The https deep link this server's User-Interacting App claims; it receives
+        # client_id and request_uri. None: authorize/native/app/ on the issuer's origin,
+        # which the app claims and also calls as its API.
+        "USER_INTERACTING_APP": None,
+        # Seconds a native request waits for the app (or the browser fallback).
+        "EXPIRES_IN": 300,
+        # Native requests per source address (each keeps a row until used or expired).
+        "THROTTLE_RATE": "120/min",
+    },
+    "TOKEN_CONTEXT": {
+        # draft-lombardo-oauth-client-extension-claims-02 ``ccr``: the value for each
+        # trust framework a client can authenticate through ("attestation", "spiffe",
+        # "software_statement"), an absolute URI; None: "<issuer>/ccr/<framework>";
+        # "": not issued for that framework.
+        "CCR": {"attestation": None, "spiffe": None, "software_statement": None},
+    },
     "DEFERRED_KEY_BINDING": {
         # draft-richer-oauth-tmb-claim-01: a ``tmb`` token request parameter asks for a
         # token bound to another party's key. Dotted path to the policy deciding who
@@ -270,6 +304,11 @@ DEFAULTS: dict[str, Any] = {
         # RFC 8707 resources this server knows, by URI: {"name": ..., "scopes": [...]}.
         # When any are listed, a request naming another resource gets invalid_target;
         # a token requested for one resource carries only that resource's scopes.
+        # PoP (draft-ietf-oauth-pop-key-distribution-07): "pop_encryption_key", the
+        # public JWK (RSA or EC) symmetric PoP keys for it are encrypted (JWE) to;
+        # "rs_cnf", the key it authenticates with ({"jwk": ...} or {"kid": ...}),
+        # returned with asymmetric PoP tokens for it alone; "introspection_clients", the
+        # client_ids it introspects with, the only callers told a symmetric PoP key.
         "KNOWN": {},
     },
     "PROTECTED_RESOURCES": {
@@ -297,6 +336,13 @@ DEFAULTS: dict[str, Any] = {
         # Also send refresh_token_expires_in / consent_expires_in, the names of
         # draft-watson-oauth-refresh-token-expiration-00, for clients written against it.
         "LEGACY_EXPIRY_NAMES": False,
+        # Dotted path to the policy deciding whether a consent given on one device is
+        # shared silently with another instance of the same software. The default
+        # shares only with an instance that proves more than the public software
+        # statement (a client attestation, or an https redirect URI its publisher
+        # signed); any other new device gets a short "new device" confirmation.
+        # oauth_ext.consent.policies.AlwaysShare trusts the statement alone.
+        "REUSE_POLICY": "oauth_ext.consent.policies.ProvenInstance",
     },
 }
 

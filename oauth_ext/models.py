@@ -2,6 +2,7 @@
 
 from .attestation.models import AttestationBinding, Attester
 from .audit.models import AuditEntry
+from .bcp.models import CodeRedemption
 from .client_instances.models import ClientInstance, InstanceTemplate
 from .clients.models import ClientProfile
 from .consent.models import ConsentCode, ConsentFamily, ConsentGrant
@@ -13,5 +14,5 @@ from .status_list.models import StatusEntry, StatusList
 from .token_context.models import GrantContext
 
 __all__ = [
-    "AttestationBinding", "Attester", "AuditEntry", "ClientInstance", "ClientProfile", "ConsentCode", "ConsentFamily", "ConsentGrant", "GrantBinding", "GrantContext", "InstanceTemplate", "PushedRequest", "RefreshTokenBinding", "SoftwarePublisher", "SpiffeTrustDomain", "StatusEntry", "StatusList",
+    "AttestationBinding", "Attester", "AuditEntry", "ClientInstance", "ClientProfile", "CodeRedemption", "ConsentCode", "ConsentFamily", "ConsentGrant", "GrantBinding", "GrantContext", "InstanceTemplate", "PushedRequest", "RefreshTokenBinding", "SoftwarePublisher", "SpiffeTrustDomain", "StatusEntry", "StatusList",
 ]

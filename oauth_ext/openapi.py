@@ -11,7 +11,8 @@ introspection) are the ones most worth describing and fuzzing. A site enables it
     }
 
 Paths follow where the site includes ``oauth_ext.urls`` and DOT's urls. The browser
-endpoint (``authorize/``) is left out: it answers with pages and redirects.
+endpoint (``authorize/``) is left out: it answers with pages and redirects; so is the
+native authorization endpoint (``authorize/native/``), a draft feature off by default.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
+from .app2app.views import NativeAuthorizationView
 from .attestation.views import ChallengeView
 from .client_instances.views import DeviceListView, DeviceRevokeView
 from .consent.views import ConsentListView, ConsentWithdrawView
@@ -29,7 +31,7 @@ from .registration.views import RegistrationManagementView, RegistrationView
 
 DESCRIBED = (
     ChallengeView, ConsentListView, ConsentWithdrawView, DeviceListView, DeviceRevokeView,
-    PushedAuthorizationRequestView, RegistrationManagementView, RegistrationView,
+    PushedAuthorizationRequestView, RegistrationManagementView, RegistrationView, NativeAuthorizationView,
 )
 
 ERROR = {"$ref": "#/components/schemas/OAuthError"}
@@ -44,7 +46,7 @@ CLIENT_AUTH = {
 }
 AUTHORIZATION_PARAMETERS = {
     "response_type": {"type": "string", "enum": ["code"]}, "redirect_uri": STRING, "scope": STRING, "state": STRING,
-    "code_challenge": STRING, "code_challenge_method": {"type": "string", "enum": ["S256", "plain"]},
+    "code_challenge": STRING, "code_challenge_method": {"type": "string", "enum": ["S256"]},
     "resource": STRING, "dpop_jkt": STRING, "authorization_details": STRING,
 }
 DPOP_HEADER = {"name": "DPoP", "in": "header", "required": False, "schema": STRING, "description": "A DPoP proof (RFC 9449)."}
@@ -135,6 +137,7 @@ def _operations() -> dict[str, tuple[tuple[str, ...], dict[str, Any]]]:
                       "properties": {"access_token": STRING, "token_type": STRING, "expires_in": {"type": "integer"},
                                      "refresh_token": STRING, "scope": STRING, "issued_token_type": STRING,
                                      "refresh_token_timeout": {"type": "integer"}, "authorization_expires_in": {"type": "integer"},
+                                     "cnf": {"type": "object"}, "rs_cnf": {"type": "object"},
                                      "authorization_details": {"type": "array", "items": {"type": "object"}}}}
     registration_token = [{"name": "Authorization", "in": "header", "required": True, "schema": STRING,
                            "description": "Bearer registration access token (RFC 7592 §2)."}]

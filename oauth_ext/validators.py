@@ -8,6 +8,7 @@ can mix the same mixins into it instead.
 from oauth2_provider.oauth2_validators import OAuth2Validator as DOTValidator
 
 from .attestation.validators import AttestationValidatorMixin
+from .bcp.validators import BCPValidatorMixin
 from .client_auth.validators import ClientAuthValidatorMixin
 from .client_instances.validators import ClientInstanceValidatorMixin
 from .consent.validators import ConsentValidatorMixin
@@ -30,9 +31,11 @@ class OAuth2Validator(
     PoPValidatorMixin,
     MTLSValidatorMixin,
     DPoPValidatorMixin,
+    BCPValidatorMixin,
     DOTValidator,
 ):
     """Order matters where features meet: DPoP verifies the proof first; mTLS reads the
     forwarded certificate; PoP, which uses the proof to check possession of ``req_cnf``,
     runs on its result; a ``tmb`` key (deferred key binding) is decided after them all
-    and sets the token type last."""
+    and sets the token type last. The RFC 9700 checks sit right on DOT's: a code DOT
+    no longer knows is a replay whatever the features think of it."""

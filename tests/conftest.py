@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime
 import hashlib
 import json
 import secrets
@@ -15,10 +16,11 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import jwt
 import pytest
 from django.core.cache import caches
-from oauth2_provider.models import get_application_model
+from oauth2_provider.models import get_application_model, get_refresh_token_model
 
 from oauth_ext.client import ASSERTION_TYPE, AssertionSigner
 from oauth_ext.clients.services import set_client_keys
+from oauth_ext.consent.models import ConsentGrant
 from oauth_ext.core import jose
 
 from .localserver import LocalServer
@@ -372,3 +374,53 @@ def mail_tokens(mail_app, install, authorize, token_request):
         return device, per_service
 
     return make
+
+
+# Consent and refresh-token expiry (draft-ietf-oauth-refresh-token-expiration-03).
+CALLBACK = "http://127.0.0.1/callback"
+DAY = 86_400
+
+
+@pytest.fixture
+def alice(django_user_model):
+    return django_user_model.objects.create_user("alice", password="pw")
+
+
+@pytest.fixture
+def lifetimes(settings):
+    """The draft's -03 example: a 7-day exchange window, a 10-day authorization."""
+
+    def set_(**consent):
+        settings.OAUTH_EXT = {**settings.OAUTH_EXT, "CONSENT": {"LIFETIME": 10 * DAY, "REFRESH_TOKEN_TIMEOUT": 7 * DAY,
+                                                                 **consent}}
+    set_()
+    return set_
+
+
+@pytest.fixture
+def signed_in(mail_app, install, authorize, token_request, alice):
+    device = install(mail_app)
+
+    def run(scope="mail", **extra):
+        exchange = authorize(device, alice, redirect_uri=CALLBACK, scope=scope, **extra)
+        del exchange["client_id"]
+        status, body, _ = token_request({**exchange, **device.auth()})
+        assert status == 200, body
+        return body
+
+    run.device = device
+    return run
+
+
+def refresh(token_request, device, refresh_token, **extra):
+    return token_request({"grant_type": "refresh_token", "refresh_token": refresh_token, **extra, **device.auth()})
+
+
+def age(days):
+    """Move the consent and the refresh tokens ``days`` into the past."""
+    delta = datetime.timedelta(days=days)
+    for grant in ConsentGrant.objects.all():
+        ConsentGrant.objects.filter(pk=grant.pk).update(granted_at=grant.granted_at - delta,
+                                                        expires_at=grant.expires_at - delta)
+    for rt in get_refresh_token_model().objects.all():
+        get_refresh_token_model().objects.filter(pk=rt.pk).update(updated=rt.updated - delta)

@@ -62,8 +62,8 @@ def payments(request):
     """``POST /api/payments/`` {"amount", "currency", "iban"}: step-up authorization.
 
     A payment goes out only with a token whose ``authorization_details`` name it;
-    otherwise the answer is 403 ``requested_authorization`` with the details to ask
-    the authorization server for.
+    otherwise the answer is the step-up challenge of ``RESOURCE_SERVER.STEP_UP_CHALLENGE``
+    with the details to ask the authorization server for.
     """
     try:
         order = json.loads(request.body)

@@ -51,28 +51,54 @@ class AuditedAdminMixin:
             super().delete_queryset(request, queryset)
 
 
-def set_enabled(request, queryset, audit_name: str, enabled: bool) -> None:
+def set_enabled(modeladmin, request, queryset, enabled: bool) -> None:
     """Enable or disable the rows that differ, one entry each (trust: publishers,
-    attesters, SPIFFE trust domains)."""
+    attesters, SPIFFE trust domains), and say which changed and which already were."""
+    word = "enabled" if enabled else "disabled"
+    meta = modeladmin.model._meta
     with transaction.atomic():
-        for obj in queryset.select_for_update().exclude(enabled=enabled):
+        rows = list(queryset.select_for_update())
+        changed = [obj for obj in rows if obj.enabled != enabled]
+        for obj in changed:
             obj.enabled = enabled
             obj.save(update_fields=["enabled", "updated_at"])
-            services.record(request.user, f"{audit_name}.{'enable' if enabled else 'disable'}", obj,
+            services.record(request.user, f"{modeladmin.audit_name}.{'enable' if enabled else 'disable'}", obj,
                             {"enabled": not enabled}, {"enabled": enabled})
+    if changed:
+        noun = meta.verbose_name if len(changed) == 1 else meta.verbose_name_plural
+        modeladmin.message_user(request, f"{len(changed)} {noun} {word}: {_names(changed)}.", messages.SUCCESS)
+    unchanged = [obj for obj in rows if obj not in changed]
+    if unchanged:
+        modeladmin.message_user(request, f"Already {word}, nothing changed: {_names(unchanged)}.", messages.INFO)
+
+
+def _names(objs) -> str:
+    return ", ".join(sorted(str(obj) for obj in objs))
 
 
 def refresh_each(modeladmin, request, queryset, refresh, audit_name: str, fields: tuple[str, ...], errors: tuple) -> None:
     """``refresh(obj)`` (a key or bundle fetch) for each row, audited with ``fields``
-    before → after; a failed fetch is reported and leaves no entry."""
+    before → after; says what was fetched, what had nothing to fetch (keys given
+    inline) and what failed (no entry)."""
+    fetched, inline = [], []
     for obj in queryset:
         before = services.snapshot(obj, fields)
         try:
             with transaction.atomic():
                 refresh(obj)
-                services.record(request.user, f"{audit_name}.refresh_keys", obj, before, services.snapshot(obj, fields))
+                after = services.snapshot(obj, fields)
+                if after == before:
+                    inline.append(obj)
+                    continue
+                services.record(request.user, f"{audit_name}.refresh_keys", obj, before, after)
+                fetched.append(obj)
         except errors as exc:
-            modeladmin.message_user(request, f"{obj}: {exc}", messages.ERROR)
+            modeladmin.message_user(request, f"{obj}: fetch failed: {exc}", messages.ERROR)
+    if fetched:
+        modeladmin.message_user(request, f"Fetched keys of {len(fetched)}: {_names(fetched)}.", messages.SUCCESS)
+    if inline:
+        modeladmin.message_user(request, f"Nothing to fetch for {_names(inline)}: keys given inline, not at a URL.",
+                                messages.INFO)
 
 
 def disable_action(description: str):
@@ -81,7 +107,7 @@ def disable_action(description: str):
 
     @admin.action(description=description, permissions=["change"])
     def disable(modeladmin, request, queryset):
-        set_enabled(request, queryset, modeladmin.audit_name, False)
+        set_enabled(modeladmin, request, queryset, False)
 
     return disable
 
@@ -95,7 +121,7 @@ class TrustStoreAdminMixin(AuditedAdminMixin):
 
     @admin.action(description="Enable", permissions=["change"])
     def enable(self, request, queryset):
-        set_enabled(request, queryset, self.audit_name, True)
+        set_enabled(self, request, queryset, True)
 
 
 class KeyedPartyAdminMixin(TrustStoreAdminMixin):

@@ -8,6 +8,8 @@
     token = requests.post(token_url, data=data, headers={"DPoP": key.proof("POST", token_url)}).json()
     requests.get(api_url, auth=PoPAuth(key.private_jwk, token["access_token"]))
     # symmetric: no req_cnf, one resource; sign with the response's cnf.jwk
+    # a registered key: req_cnf(kid=...), authenticated with an assertion signed by it
+    # token.get("rs_cnf"): the key the resource server authenticates with, if the AS knows it
 """
 
 from __future__ import annotations
@@ -22,9 +24,14 @@ import requests
 from ..core import jose
 
 
-def req_cnf(public_jwk: dict[str, Any]) -> str:
-    """The ``req_cnf`` form value: base64url of ``{"jwk": ...}``."""
-    return jose.b64url_encode(json.dumps({"jwk": public_jwk}, separators=(",", ":")).encode())
+def req_cnf(public_jwk: dict[str, Any] | None = None, *, kid: str | None = None) -> str:
+    """The ``req_cnf`` form value: base64url of ``{"jwk": ...}``, or of ``{"kid": ...}``
+    naming a key the client registered (possession proven by the client assertion
+    signed with it, or by a DPoP proof)."""
+    if (public_jwk is None) == (kid is None):
+        raise ValueError("req_cnf takes a public JWK or a kid")
+    cnf = {"jwk": public_jwk} if public_jwk is not None else {"kid": kid}
+    return jose.b64url_encode(json.dumps(cnf, separators=(",", ":")).encode())
 
 
 def sign_request(jwk: dict[str, Any], access_token: str, method: str, url: str, *, now: int | None = None) -> str:

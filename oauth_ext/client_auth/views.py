@@ -12,9 +12,12 @@ from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider.compat import login_not_required
 from oauth2_provider.views import IntrospectTokenView as DOTIntrospectTokenView
 from oauth2_provider.views.mixins import ClientProtectedResourceMixin
+from oauthlib.common import Request as OauthlibRequest
+from oauthlib.common import urlencode
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
 from ..conf import app_settings
+from ..consent.introspection import refresh_token_answer
 from ..core.errors import InvalidClient, InvalidToken
 from ..core.handlers import error_response
 from ..core.oauthlib_errors import from_oauthlib
@@ -35,8 +38,10 @@ def _presents_client_credentials(request) -> bool:
 @method_decorator(csrf_exempt, name="dispatch")
 @method_decorator(login_not_required, name="dispatch")
 class IntrospectTokenView(DOTIntrospectTokenView):
+    oauth_ext_caller = None  # the client_id that authenticated to introspect, if any
+
     @staticmethod
-    def get_token_response(token_value=None):
+    def get_token_response(token_value=None, caller=None):
         response = DOTIntrospectTokenView.get_token_response(token_value)
         body = json.loads(response.content)
         if body.get("active"):
@@ -47,13 +52,31 @@ class IntrospectTokenView(DOTIntrospectTokenView):
             body["iss"] = app_settings.issuer
             body["token_type"] = token_type(claims)
             if isinstance(claims.get("cnf"), dict):
-                body["cnf"] = introspection_cnf(claims["cnf"], claims)
-            body.update({k: claims[k] for k in ("gty", "cxt", "cmr") if k in claims})  # client extension claims
+                body["cnf"] = introspection_cnf(claims["cnf"], claims, caller)
+            body.update({k: claims[k] for k in ("gty", "cxt", "ccr", "cmr") if k in claims})  # client extension claims
             if "authorization_details" in claims:  # RFC 9396 §9.2
                 body["authorization_details"] = claims["authorization_details"]
             response = JsonResponse(body)
+        elif token_value and (refresh := refresh_token_answer(token_value)) is not None:
+            response = JsonResponse(refresh)  # a refresh token (draft-ietf-oauth-refresh-token-expiration-03 §7)
         response["Cache-Control"] = "no-store"
         return response
+
+    def get(self, request, *args, **kwargs):
+        return self.get_token_response(request.GET.get("token"), self.oauth_ext_caller)
+
+    def post(self, request, *args, **kwargs):
+        return self.get_token_response(request.POST.get("token"), self.oauth_ext_caller)
+
+    def authenticate_client(self, request):
+        """The backend's client authentication, keeping which client it was."""
+        core = self.get_oauthlib_core()
+        oauth_request = OauthlibRequest(request.get_full_path(), request.method, urlencode(core.extract_body(request)),
+                                        core.extract_headers(request))
+        authenticated = core.server.request_validator.authenticate_client(oauth_request)
+        if authenticated:
+            self.oauth_ext_caller = oauth_request.client.client_id
+        return authenticated
 
     def dispatch(self, request, *args, **kwargs):
         if request.method.upper() == "OPTIONS":

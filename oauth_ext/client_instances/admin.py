@@ -8,19 +8,19 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
-from ..audit import services as audit
 from ..audit.admin import AuditedAdminMixin
 from ..conf import app_settings
 from .models import ClientInstance
-from .services import revoke_instance
+from .services import revoke_audited
 
 EDITABLE = ("device_label", "client_name", "platform", "user", "scope")
 
@@ -40,25 +40,23 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
-def revoke_with_audit(actor, instance: ClientInstance) -> bool:
-    """Revoke through the service and log it in the same transaction; False when the
-    instance was already revoked (nothing changes, nothing is logged)."""
-    with transaction.atomic():
-        counted = ClientInstance.objects.with_token_counts().select_for_update(of=("self",)).get(pk=instance.pk)
-        if counted.revoked_at is not None:
-            return False
-        before = {"revoked_at": None, "access_tokens": counted.live_access_tokens, "refresh_tokens": counted.live_refresh_tokens}
-        revoked = revoke_instance(counted, by=actor)
-        audit.record(actor, "client_instance.revoke", revoked, before,
-                     {"revoked_at": revoked.revoked_at, "access_tokens": 0, "refresh_tokens": 0})
-        return True
+def short_date(value) -> str:
+    """The day, with the exact time on hover: the list stays narrow enough for a laptop."""
+    local = timezone.localtime(value)
+    return format_html('<span title="{}">{}</span>', local.isoformat(timespec="seconds"), date_format(local, "SHORT_DATE_FORMAT"))
+
+
+def short_id(client_id: str) -> str:
+    """Enough of a client_id to tell devices apart (stateless ones run to 100 characters)."""
+    return client_id if len(client_id) <= 10 else f"{client_id[:8]}…"
 
 
 @admin.register(ClientInstance)
 class ClientInstanceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     audit_name = "client_instance"
     audit_fields = EDITABLE
-    list_display = ("device", "owner", "software", "created_at", "last_used_at", "state", "tokens", "revoke_link")
+    # The revoke button right after the device, so it is never off screen on a laptop.
+    list_display = ("device", "revoke_link", "owner", "software", "platform", "client_id", "used", "state")
     list_filter = (StateFilter, "software_id", "software_version", "stateless")
     list_select_related = ("application", "user")
     search_fields = ("application__client_id", "device_label", "client_name", "software_id", "user__username", "user__email")
@@ -78,6 +76,10 @@ class ClientInstanceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # deleting the row would leave its client_id working: revoke instead
 
+    def has_change_permission(self, request, obj=None):
+        # A revoked device is a record of what happened: shown, never edited.
+        return super().has_change_permission(request, obj) and not (obj is not None and obj.revoked_at is not None)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         instance = self.get_object(request, object_id)
         if instance is not None and instance.revoked_at is None and self.has_change_permission(request, instance):
@@ -91,7 +93,21 @@ class ClientInstanceAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="device", ordering="device_label")
     def device(self, obj):
-        return obj.device_label or obj.client_name or obj.application.client_id
+        if obj.device_label:
+            return obj.device_label
+        # Unnamed devices of the same software stay apart by their client_id.
+        return format_html('<span class="oauth-ext-unlabelled">(no label)</span> {} {}', obj.client_name or obj.software_id,
+                           short_id(obj.application.client_id))
+
+    @admin.display(description="used", ordering="last_used_at")
+    def used(self, obj):
+        """When it was added, then when it was last used."""
+        last = short_date(obj.last_used_at) if obj.last_used_at else "never"
+        return format_html('<span class="oauth-ext-dates">added {}<br>last {}</span>', short_date(obj.created_at), last)
+
+    @admin.display(description="client_id", ordering="application__client_id")
+    def client_id(self, obj):
+        return format_html('<code title="{}">{}</code>', obj.application.client_id, short_id(obj.application.client_id))
 
     @admin.display(description="user", ordering="user__username")
     def owner(self, obj):
@@ -106,13 +122,11 @@ class ClientInstanceAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="state", ordering="revoked_at")
     def state(self, obj):
+        tokens = f"{obj.live_access_tokens} access, {obj.live_refresh_tokens} refresh"
         if obj.revoked_at:
-            return format_html('<span class="oauth-ext-revoked" title="{}">revoked</span>', obj.revoked_at.isoformat(timespec="seconds"))
-        return format_html('<span class="oauth-ext-active">{}</span>', "active")
-
-    @admin.display(description="tokens outstanding")
-    def tokens(self, obj):
-        return f"{obj.live_access_tokens} access, {obj.live_refresh_tokens} refresh"
+            return format_html('<span class="oauth-ext-revoked" title="{}">revoked</span><br>{}',
+                               obj.revoked_at.isoformat(timespec="seconds"), tokens)
+        return format_html('<span class="oauth-ext-active">active</span><br>{}', tokens)
 
     @admin.display(description="")
     def revoke_link(self, obj):
@@ -147,7 +161,7 @@ class ClientInstanceAdmin(AuditedAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         instances = list(instances)
         if request.method == "POST" and request.POST.get("confirm") == "yes":
-            done = sum(revoke_with_audit(request.user, instance) for instance in instances)
+            done = sum(revoke_audited(request.user, instance) for instance in instances)
             self.message_user(request, f"{done} device(s) revoked; their tokens no longer work.", messages.SUCCESS)
             return HttpResponseRedirect(back)
         owners = {i.user_id for i in instances if i.user_id}
@@ -173,7 +187,8 @@ class ClientInstanceAdmin(AuditedAdminMixin, admin.ModelAdmin):
         back = reverse("admin:oauth_ext_clientinstance_changelist")
         if instance.user_id:
             back += f"?user__id__exact={instance.user_id}"
-        return self._confirm(request, [instance], title=f"Revoke {self.device(instance)}?", back=back)
+        name = instance.device_label or f"{instance.client_name or instance.software_id} {short_id(instance.application.client_id)}"
+        return self._confirm(request, [instance], title=f"Revoke {name}?", back=back)
 
     @admin.action(description="Revoke selected devices …", permissions=["change"])
     def revoke_selected(self, request, queryset):

@@ -16,8 +16,10 @@ from oauth2_provider.models import (
     get_refresh_token_model,
 )
 
+from ..audit import services as audit
 from ..conf import app_settings
 from ..core.errors import InvalidClient
+from . import stateless
 from .models import ClientInstance
 
 logger = logging.getLogger(__name__)
@@ -45,6 +47,8 @@ def ensure_active(application: Any) -> None:
         return
     if instance.revoked_at is not None:
         raise InvalidClient(reason=f"instance {application.client_id!r} is revoked")
+    if instance.stateless:
+        stateless.decode(application.client_id)  # its maximum age holds for a used one too
     now = timezone.now()
     interval = datetime.timedelta(seconds=app_settings.CLIENT_INSTANCES.TOUCH_INTERVAL)
     if instance.last_used_at is None or instance.last_used_at < now - interval:
@@ -81,9 +85,37 @@ def revoke_instance(instance: ClientInstance, *, by: Any = None) -> ClientInstan
     return instance
 
 
+def revoke_audited(actor: Any, instance: ClientInstance) -> bool:
+    """Revoke and write the audit entry (``actor``: the staff member, or the user
+    revoking their own device) in one transaction; False when it was already
+    revoked (nothing changes, nothing is logged)."""
+    with transaction.atomic():
+        counted = ClientInstance.objects.with_token_counts().select_for_update(of=("self",)).get(pk=instance.pk)
+        if counted.revoked_at is not None:
+            return False
+        before = {"revoked_at": None, "access_tokens": counted.live_access_tokens, "refresh_tokens": counted.live_refresh_tokens}
+        revoked = revoke_instance(counted, by=actor)
+        audit.record(actor, "client_instance.revoke", revoked, before,
+                     {"revoked_at": revoked.revoked_at, "access_tokens": 0, "refresh_tokens": 0})
+        return True
+
+
+def _revocation_still_needed(instance: ClientInstance, now: datetime.datetime) -> bool:
+    """A revoked stateless instance's row is its revocation: without it the client_id
+    would materialize afresh, so it stays while the client_id could still verify."""
+    if instance.revoked_at is None or not instance.stateless:
+        return False
+    try:
+        _, issued_at, _ = stateless.decode(instance.application.client_id)
+    except InvalidClient:
+        return False  # too old (or foreign): it can never authenticate again
+    return stateless.verifies_until(issued_at) > now.timestamp()
+
+
 def prune(*, now: datetime.datetime | None = None) -> int:
     """Remove instances never used since registration, or unused for too long, with
-    their tokens. Idempotent; rows a token request holds are skipped this time."""
+    their tokens; never a revocation still needed. Idempotent; rows a token request
+    holds are skipped this time."""
     conf = app_settings.CLIENT_INSTANCES
     now = now or timezone.now()
     stale = Q(last_used_at__isnull=True, created_at__lt=now - datetime.timedelta(seconds=conf.NEVER_USED_AFTER)) | Q(
@@ -92,6 +124,8 @@ def prune(*, now: datetime.datetime | None = None) -> int:
     removed = 0
     with transaction.atomic():
         for instance in ClientInstance.objects.select_for_update(skip_locked=True).filter(stale).select_related("application"):
+            if _revocation_still_needed(instance, now):
+                continue
             application = instance.application
             delete_tokens(application)
             application.delete()

@@ -3,9 +3,11 @@ server, and the instance becomes a row only when it is first used.
 
 ``s.<payload>.<mac>``: the payload binds the instance template (the software and its
 metadata), the instance's public key, and the issue time; the MAC is HMAC-SHA256
-under a server secret, truncated to 128 bits. It fits DOT's 100-character client_id
-column, so the row created on first use carries the same client_id and every DOT
-flow works on it unchanged.
+under a server secret, truncated to 128 bits. A client_id verifies for
+``CLIENT_INSTANCES.STATELESS_MAX_AGE`` seconds from its issue time, so a revocation
+(the instance row, kept by pruning until then) outlives it. It fits DOT's
+100-character client_id column, so the row created on first use carries the same
+client_id and every DOT flow works on it unchanged.
 
 - Version 2, EC P-256 and Ed25519 keys: the payload carries the key itself (33-byte
   compressed point, or the 32-byte Ed25519 key), so the first use needs no more than
@@ -33,6 +35,7 @@ from django.utils.crypto import salted_hmac
 from oauth2_provider.models import get_application_model
 
 from ..clients.models import ClientProfile
+from ..conf import app_settings
 from ..core import jose
 from ..core.errors import InvalidClient
 from .models import ClientInstance, InstanceTemplate
@@ -107,9 +110,15 @@ def is_stateless(client_id: Any) -> bool:
     return isinstance(client_id, str) and client_id.startswith(PREFIX)
 
 
+def verifies_until(issued_at: int) -> float:
+    """When a client_id issued at ``issued_at`` stops verifying (``STATELESS_MAX_AGE``)."""
+    return issued_at + app_settings.CLIENT_INSTANCES.STATELESS_MAX_AGE
+
+
 def _parse(client_id: str) -> tuple[int, int, str, dict[str, Any] | None]:
     """``(template id, issued at, thumbprint, carried key or None)``; InvalidClient for a
-    tampered or foreign client_id."""
+    tampered or foreign client_id, or one older than ``STATELESS_MAX_AGE``."""
+    jwk = None
     try:
         body, mac = client_id[len(PREFIX):].split(".")
         payload = jose.b64url_decode(body)
@@ -119,19 +128,22 @@ def _parse(client_id: str) -> tuple[int, int, str, dict[str, Any] | None]:
         if valid and payload[:1] == bytes([VERSION_KEY]):
             _, template_id, issued_at, key_type = _KEYED.unpack(payload[:_KEYED.size])
             jwk = _jwk(key_type, payload[_KEYED.size:])
-            return template_id, issued_at, jose.jwk_thumbprint(jwk), jwk
-        version, template_id, issued_at, jkt = _PAYLOAD.unpack(payload)
-        valid = valid and version == VERSION
+            jkt = jose.b64url_decode(jose.jwk_thumbprint(jwk))
+        else:
+            version, template_id, issued_at, jkt = _PAYLOAD.unpack(payload)
+            valid = valid and version == VERSION
     except (ValueError, KeyError, struct.error, jose.JOSEError):
         valid = False
     if not valid:
         raise InvalidClient(reason="stateless client_id fails its MAC")
-    return template_id, issued_at, jose.b64url_encode(jkt), None
+    if verifies_until(issued_at) <= time.time():
+        raise InvalidClient(reason="stateless client_id is older than STATELESS_MAX_AGE")
+    return template_id, issued_at, jose.b64url_encode(jkt), jwk
 
 
 def decode(client_id: str) -> tuple[int, int, str]:
-    """``(template id, issued at, thumbprint)``; InvalidClient for a tampered or
-    foreign client_id."""
+    """``(template id, issued at, thumbprint)``; InvalidClient for a tampered, foreign
+    or expired client_id."""
     return _parse(client_id)[:3]
 
 

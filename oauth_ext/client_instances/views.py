@@ -1,10 +1,15 @@
-"""Self-service: a signed-in user lists their devices and revokes one."""
+"""Self-service: a signed-in user lists their devices and revokes one (JSON for
+apps, HTML pages for people, at the same address)."""
 
 from __future__ import annotations
 
-from ..core.self_service import OwnRowActionView, OwnRowsListView
+from typing import Any
+
+from django.urls import reverse_lazy
+
+from ..core.self_service import OwnRowActionView, OwnRowConfirmPage, OwnRowsListView, OwnRowsPage, negotiated
 from .models import ClientInstance
-from .services import revoke_instance
+from .services import revoke_audited
 
 
 def describe(instance: ClientInstance) -> dict:
@@ -26,7 +31,7 @@ class _OwnDevices:
     describe = staticmethod(describe)
 
     def owned(self, request):
-        return ClientInstance.objects.for_user(request.user).select_related("application")
+        return ClientInstance.objects.for_user(request.user).select_related("application", "publisher")
 
 
 class DeviceListView(_OwnDevices, OwnRowsListView):
@@ -35,4 +40,25 @@ class DeviceListView(_OwnDevices, OwnRowsListView):
 
 class DeviceRevokeView(_OwnDevices, OwnRowActionView):
     def act(self, instance: ClientInstance, user) -> ClientInstance:
-        return revoke_instance(instance, by=user)
+        revoke_audited(user, instance)
+        return ClientInstance.objects.select_related("application").get(pk=instance.pk)
+
+
+class DeviceListPage(_OwnDevices, OwnRowsPage):
+    template_name = "oauth_ext/devices.html"
+    ordering = "-created_at"
+
+
+class DeviceRevokePage(_OwnDevices, OwnRowConfirmPage):
+    template_name = "oauth_ext/device_revoke.html"
+    list_url = reverse_lazy("oauth_ext:devices")
+
+    def act(self, instance: ClientInstance, user: Any) -> tuple[bool, str]:
+        name = instance.device_label or instance.client_name or instance.application.client_id
+        if revoke_audited(user, instance):
+            return True, f"{name} is revoked: it can no longer use your account. Your other devices keep working."
+        return False, f"{name} was already revoked."
+
+
+devices = negotiated(DeviceListView.as_view(), DeviceListPage.as_view())
+device_revoke = negotiated(DeviceRevokeView.as_view(), DeviceRevokePage.as_view())

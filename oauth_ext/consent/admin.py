@@ -1,14 +1,10 @@
 """Consent grants in the admin: per user, with a withdraw action that is audited."""
 
 from django.contrib import admin, messages
-from django.db import transaction
 
-from ..audit import services as audit
 from . import resources
 from .models import ConsentGrant
-from .services import withdraw
-
-AUDIT_FIELDS = ("revoked_at", "ended")
+from .services import withdraw_audited
 
 
 @admin.register(ConsentGrant)
@@ -38,11 +34,10 @@ class ConsentGrantAdmin(admin.ModelAdmin):
 
     @admin.action(description="Withdraw selected consents (their tokens stop working at once)", permissions=["change"])
     def withdraw(self, request, queryset):
-        count = 0
-        for grant in queryset.filter(revoked_at__isnull=True):
-            with transaction.atomic():
-                before = audit.snapshot(grant, AUDIT_FIELDS)
-                grant = withdraw(grant, by=request.user)
-                audit.record(request.user, "consent.withdraw", grant, before, audit.snapshot(grant, AUDIT_FIELDS))
-            count += 1
-        self.message_user(request, f"{count} consent(s) withdrawn; the tokens they backed no longer work.", messages.SUCCESS)
+        ended = queryset.filter(revoked_at__isnull=False).count()
+        count = sum(withdraw_audited(request.user, grant) for grant in queryset.filter(revoked_at__isnull=True))
+        if count:
+            self.message_user(request, f"{count} consent(s) withdrawn; the tokens they backed no longer work.", messages.SUCCESS)
+        if ended:
+            self.message_user(request, f"{ended} consent(s) had already ended (withdrawn or expired); nothing changed for them.",
+                              messages.WARNING)

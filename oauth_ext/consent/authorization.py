@@ -15,10 +15,11 @@ from oauth2_provider.exceptions import OAuthToolkitError
 from oauth2_provider.models import get_application_model
 from oauth2_provider.scopes import get_scopes_backend
 
+from ..client_instances.services import instance_of
 from ..conf import app_settings
 from ..rar import services as rar
 from ..rar.errors import InvalidAuthorizationDetails
-from . import resources, services
+from . import policies, resources, services
 
 
 def _details(request: Any) -> list[dict[str, Any]]:
@@ -49,6 +50,19 @@ def describe(grant: services.ConsentGrant | None, asked: services.Requested, mis
     }
 
 
+def who(user: Any, application: Any, grant: services.ConsentGrant | None) -> dict[str, Any]:
+    """Who is signed in, which software its publisher vouches for, which device asks;
+    ``consent_new_device``: the software is allowed already, on another device."""
+    instance = instance_of(application)
+    return {
+        "consent_user": user,
+        "consent_instance": instance,
+        "consent_publisher": instance.publisher if instance is not None else None,
+        "consent_new_device": grant is not None and instance is not None and instance.user_id != user.pk
+                              and grant.application_id != application.pk,
+    }
+
+
 class ConsentAuthorizationMixin:
     template_name = "oauth_ext/consent.html"
 
@@ -64,9 +78,12 @@ class ConsentAuthorizationMixin:
         scopes, credentials = validated
         application = context["application"]
         asked = requested(self.request, scopes)
-        grant = services.active_grant(self.request.user, application)
+        user = self.request.user
+        grant = services.active_grant(user, application)
         missing = services.missing(grant, asked)
-        if grant is not None and not missing and "consent" not in self.request.GET.get("prompt", "").split():
+        shared = grant is not None and policies.load(app_settings.CONSENT.REUSE_POLICY).shares(
+            grant=grant, application=application, user=user, redirect_uri=credentials.get("redirect_uri") or "")
+        if shared and not missing and "consent" not in self.request.GET.get("prompt", "").split():
             try:
                 uri, _headers, _body, _status = self.create_authorization_response(
                     request=self.request, scopes=" ".join(scopes), credentials=credentials, allow=True)
@@ -75,6 +92,7 @@ class ConsentAuthorizationMixin:
             self.oauth_ext_completed = True  # a pushed request is used up (RFC 9126 §4)
             return self.redirect(uri, application)
         context.update(describe(grant, asked, missing))
+        context.update(who(user, application, grant))
         return super().render_to_response(context, **kwargs)
 
     def create_authorization_response(self, request: Any, scopes: str, credentials: dict[str, Any], allow: bool) -> Any:

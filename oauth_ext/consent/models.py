@@ -80,6 +80,9 @@ class ConsentFamily(models.Model):
     scopes = models.JSONField(default=list)
     resources = models.JSONField(default=list, blank=True)
     authorization_details = models.JSONField(default=list, blank=True)
+    # The first access token's ccr: fixed for every token of the authorization (the
+    # tokens themselves may be stored only as hashes).
+    ccr = models.CharField(max_length=255, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -12,7 +12,11 @@ from ..conf import app_settings
 
 
 def known() -> dict[str, dict[str, Any]]:
-    return dict(app_settings.RESOURCES.KNOWN)
+    table = dict(app_settings.RESOURCES.KNOWN)
+    if table:  # resources named only by the older POP.RESOURCE_KEYS are known too
+        for uri in app_settings.POP.RESOURCE_KEYS:
+            table.setdefault(uri, {})
+    return table
 
 
 def requested(request: Any) -> list[str]:

@@ -14,6 +14,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, get_grant_model, get_refresh_token_model
 
+from ..audit import services as audit
 from ..client_instances.models import ClientInstance
 from ..conf import app_settings
 from ..rar import services as rar
@@ -132,6 +133,22 @@ def withdraw(grant: ConsentGrant, *, by: Any = None) -> ConsentGrant:
         transaction.on_commit(lambda: consent_withdrawn.send(sender=ConsentGrant, consent=grant, by=by))
         logger.info("consent %s withdrawn by %s", grant.pk, by)
     return grant
+
+
+AUDIT_FIELDS = ("revoked_at", "ended")
+
+
+def withdraw_audited(actor: Any, grant: ConsentGrant) -> bool:
+    """Withdraw and write the audit entry (``actor``: staff, or the user who gave
+    the consent) in one transaction; False when it had ended already."""
+    with transaction.atomic():
+        grant = ConsentGrant.objects.select_for_update().get(pk=grant.pk)
+        if grant.revoked_at is not None:
+            return False
+        before = audit.snapshot(grant, AUDIT_FIELDS)
+        grant = withdraw(grant, by=actor)
+        audit.record(actor, "consent.withdraw", grant, before, audit.snapshot(grant, AUDIT_FIELDS))
+        return True
 
 
 def expire(*, now: datetime.datetime | None = None) -> int:

@@ -17,6 +17,7 @@ from oauthlib.oauth2.rfc6749.errors import CustomOAuth2Error
 
 from ..rar import services as rar
 from ..rar.errors import InvalidAuthorizationDetails
+from ..tokens.claims import jwt_claims
 from . import resources, services
 from .models import ConsentCode, ConsentFamily
 
@@ -173,4 +174,5 @@ class ConsentValidatorMixin:
         ConsentFamily.objects.create(
             token_family=rt.token_family, consent=consent, scopes=code.scope.split(), resources=list(code.resource or []),
             authorization_details=ConsentCode.objects.filter(grant=code).values_list("authorization_details", flat=True).first() or [],
+            ccr=jwt_claims(token["access_token"]).get("ccr") or "",
         )

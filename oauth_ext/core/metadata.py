@@ -26,6 +26,8 @@ CONTRIBUTORS = (
     "oauth_ext.consent.metadata.metadata",
     "oauth_ext.attestation.metadata.metadata",
     "oauth_ext.mtls.metadata.metadata",
+    "oauth_ext.bcp.metadata.metadata",
+    "oauth_ext.app2app.metadata.metadata",
 )
 
 

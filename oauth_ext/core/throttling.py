@@ -34,3 +34,7 @@ class OpenRegistrationThrottle(SettingRateThrottle):
 
     def get_rate(self) -> str:
         return app_settings.REGISTRATION.OPEN_THROTTLE_RATE
+
+
+class NativeAuthorizationThrottle(SettingRateThrottle):
+    scope, section = "oauth_ext_app2app", "APP2APP"

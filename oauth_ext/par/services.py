@@ -92,13 +92,18 @@ def push(django_request: Any) -> tuple[str, int]:
         )
     except OAuth2Error as exc:
         raise from_oauthlib(exc) from exc
-    reference = secrets.token_urlsafe(32)
     expires_in = app_settings.PAR.EXPIRES_IN
+    return keep(client, {"query": query}, expires_in=expires_in), expires_in
+
+
+def keep(application: Any, parameters: dict[str, Any], *, expires_in: int) -> str:
+    """Store a validated request (``{"query": [(name, value), ...], ...}``); its request_uri."""
+    reference = secrets.token_urlsafe(32)
     PushedRequest.objects.create(
-        reference_hash=_hash(reference), application=client, parameters={"query": query},
+        reference_hash=_hash(reference), application=application, parameters=parameters,
         expires_at=timezone.now() + datetime.timedelta(seconds=expires_in),
     )
-    return URN_PREFIX + reference, expires_in
+    return URN_PREFIX + reference
 
 
 def pushed(client_id: str | None, request_uri: str) -> PushedRequest:

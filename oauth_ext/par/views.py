@@ -6,6 +6,7 @@ from django.http import HttpResponse, JsonResponse, QueryDict
 from oauth2_provider.views import AuthorizationView as DOTAuthorizationView
 from rest_framework.views import APIView
 
+from ..bcp.issuer import with_iss
 from ..clients.services import get_profile, load_client
 from ..conf import app_settings
 from ..consent.authorization import ConsentAuthorizationMixin
@@ -45,6 +46,10 @@ def par_required(client_id: str | None) -> bool:
 class AuthorizationView(ConsentAuthorizationMixin, DOTAuthorizationView):
     """DOT's authorization view with the consent step; with ``request_uri`` the
     pushed parameters are the request, whatever else the query says."""
+
+    def redirect(self, redirect_to, application):
+        # Every authorization response, success or error, goes back through here (RFC 9207).
+        return super().redirect(with_iss(redirect_to), application)
 
     def dispatch(self, request, *args, **kwargs):
         client_id = request.GET.get("client_id")

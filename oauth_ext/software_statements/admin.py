@@ -10,7 +10,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from ..audit.admin import KeyedPartyAdminMixin, disable_action
+from ..client_instances.models import ClientInstance
 from . import services
+from .forms import SoftwarePublisherForm
 from .models import SoftwarePublisher
 
 
@@ -22,6 +24,7 @@ class StatementForm(forms.Form):
 @admin.register(SoftwarePublisher)
 class SoftwarePublisherAdmin(KeyedPartyAdminMixin, admin.ModelAdmin):
     audit_name = "software_publisher"
+    form = SoftwarePublisherForm
     audit_fields = SoftwarePublisher.store_fields
     list_display = ("name", "issuer", "enabled", "fingerprints", "policy", "keys_refreshed_at", "updated_at")
     list_filter = ("enabled", "allow_stateless")
@@ -40,6 +43,18 @@ class SoftwarePublisherAdmin(KeyedPartyAdminMixin, admin.ModelAdmin):
         software = ", ".join(obj.software_ids) or "any software"
         return (f"{software}; grants {', '.join(obj.allowed_grant_types)}; scopes {' '.join(obj.scope_ceiling) or '—'}; "
                 f"{'stateless' if obj.allow_stateless else 'stateful'}")
+
+    def get_deleted_objects(self, objs, request):
+        """A publisher whose software is registered cannot go (the devices keep its
+        trust decision): say so, instead of Django's "no permission to delete client
+        instances" (they are never deleted, only revoked)."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        devices = ClientInstance.objects.filter(publisher__in=list(objs))
+        if devices.exists():
+            perms_needed = set()
+            protected = [f"{devices.count()} registered device(s), {devices.active().count()} still active: revoke its "
+                         "devices first (Client instances); to stop new registrations now, disable the publisher instead"]
+        return deleted, counts, perms_needed, protected
 
     def get_urls(self):
         return [

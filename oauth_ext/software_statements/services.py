@@ -75,5 +75,21 @@ def check_statement(statement: str) -> dict[str, Any]:
     except OAuthError as exc:
         return {"accepted": False, "stage": "policy", "error": exc.error, "reason": exc.reason, "publisher": publisher,
                 "claims": claims}
-    shown = {k: v for k, v in meta.as_response().items() if k not in ("jwks", "jwks_uri") or k in claims}
-    return {"accepted": True, "publisher": publisher, "claims": claims, "metadata": shown}
+    response = meta.as_response()
+    shown = {k: v for k, v in response.items() if k not in ("jwks", "jwks_uri") or k in claims}
+    return {"accepted": True, "publisher": publisher, "claims": claims, "metadata": shown,
+            "dropped": dropped(asserted, meta, publisher)}
+
+
+def dropped(asserted: dict[str, Any], meta: client_metadata.ClientMetadata, publisher: SoftwarePublisher) -> list[str]:
+    """What registration would quietly leave out of a statement it accepts, in words:
+    scopes above the publisher's ceiling or unknown here, and claims it ignores."""
+    found = []
+    requested = asserted.get("scope", "").split() if isinstance(asserted.get("scope"), str) else []
+    ceiling = set(publisher.scope_ceiling)
+    for scope in dict.fromkeys(s for s in requested if s not in meta.scope):
+        why = "above the publisher's scope ceiling" if ceiling and scope not in ceiling else "not a scope this server knows"
+        found.append(f"scope {scope}: {why}")
+    kept = set(meta.as_response()) | {"scope", "response_types"}
+    found += [f"claim {name}: not client metadata this server keeps" for name in asserted if name not in kept]
+    return found

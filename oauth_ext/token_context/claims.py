@@ -1,11 +1,12 @@
-"""``gty``, ``cxt`` and ``cmr`` (draft-lombardo-oauth-client-extension-claims-02 §3), derived
-in one place from what the request actually did."""
+"""``gty``, ``cxt``, ``ccr`` and ``cmr`` (draft-lombardo-oauth-client-extension-claims-02 §3),
+derived in one place from what the request actually did."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from .models import GrantContext
+from .trust import ccr
 
 
 def extensions(request: Any) -> list[str]:
@@ -33,4 +34,6 @@ def client_extension_claims(request: Any, claims: dict[str, Any]) -> dict[str, A
     method = getattr(request, "client_auth_method", None)
     if method:
         extra["cmr"] = method
+    if value := ccr(request):
+        extra["ccr"] = value
     return extra

@@ -112,8 +112,8 @@ def test_it_trusts_a_publisher_and_tests_statements(page, log_in, snap, make_sta
     page.fill("#id_name", "Example Apps")
     page.fill("#id_issuer", vendor.issuer)
     page.fill("#id_jwks", json.dumps({"keys": [jose.public_jwk(private)]}))
-    page.fill("#id_software_ids", '["mail-app"]')
-    page.fill("#id_scope_ceiling", '["read"]')
+    page.fill("#id_software_ids", "mail-app")  # plain text, not JSON
+    page.fill("#id_scope_ceiling", "read")
     snap("08-publisher-add")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")

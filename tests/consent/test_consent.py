@@ -16,53 +16,7 @@ from oauth_ext.consent.models import ConsentGrant
 from oauth_ext.consent.services import consent_withdrawn, consents_expired
 from oauth_ext.consent.tasks import expire_consents
 
-CALLBACK = "http://127.0.0.1/callback"
-DAY = 86_400
-
-
-@pytest.fixture
-def alice(django_user_model):
-    return django_user_model.objects.create_user("alice", password="pw")
-
-
-@pytest.fixture
-def lifetimes(settings):
-    """The draft's -03 example: a 7-day exchange window, a 10-day authorization."""
-
-    def set_(**consent):
-        settings.OAUTH_EXT = {**settings.OAUTH_EXT, "CONSENT": {"LIFETIME": 10 * DAY, "REFRESH_TOKEN_TIMEOUT": 7 * DAY,
-                                                                 **consent}}
-    set_()
-    return set_
-
-
-@pytest.fixture
-def signed_in(mail_app, install, authorize, token_request, alice):
-    device = install(mail_app)
-
-    def run(scope="mail", **extra):
-        exchange = authorize(device, alice, redirect_uri=CALLBACK, scope=scope, **extra)
-        del exchange["client_id"]
-        status, body, _ = token_request({**exchange, **device.auth()})
-        assert status == 200, body
-        return body
-
-    run.device = device
-    return run
-
-
-def refresh(token_request, device, refresh_token, **extra):
-    return token_request({"grant_type": "refresh_token", "refresh_token": refresh_token, **extra, **device.auth()})
-
-
-def age(days):
-    """Move the consent and the refresh tokens ``days`` into the past."""
-    delta = datetime.timedelta(days=days)
-    for grant in ConsentGrant.objects.all():
-        ConsentGrant.objects.filter(pk=grant.pk).update(granted_at=grant.granted_at - delta,
-                                                        expires_at=grant.expires_at - delta)
-    for rt in get_refresh_token_model().objects.all():
-        get_refresh_token_model().objects.filter(pk=rt.pk).update(updated=rt.updated - delta)
+from ..conftest import CALLBACK, DAY, age, refresh
 
 
 def test_expiry_signals_follow_the_drafts_example(lifetimes, signed_in, token_request):

@@ -135,12 +135,49 @@ def test_signed_request_checks(make_client, token_request, client):
     assert client.get("/api/me/", HTTP_AUTHORIZATION="PoP not-a-jws").status_code == 401
 
 
-def test_introspection_returns_the_key(make_client, token_request, client, rs_keys):
+def bind_to_resource(settings, resource, *clients):
+    """Make ``clients`` the introspection clients of ``resource`` (its RESOURCES.KNOWN entry)."""
+    settings.OAUTH_EXT = {**settings.OAUTH_EXT, "RESOURCES": {"KNOWN": {
+        resource: {"name": "API", "introspection_clients": [c.client_id for c in clients]}}}}
+
+
+def introspect(client, token, caller):
+    response = client.post("/o/introspect/", {"token": token}, **basic_auth(caller.client_id, caller.secret))
+    return response.status_code, response.json()
+
+
+def test_introspection_returns_the_key_to_the_resource_server(make_client, token_request, client, rs_keys, settings):
     body = pop_token(make_client, token_request, resource=RESOURCE)[1]
     rs = make_client(None, hash_client_secret=False)
-    introspection = client.post("/o/introspect/", {"token": body["access_token"]}, **basic_auth(rs.client_id, rs.secret)).json()
+    bind_to_resource(settings, RESOURCE, rs)
+    status, introspection = introspect(client, body["access_token"], rs)
+    assert status == 200 and introspection["active"] is True
     assert introspection["token_type"] == "pop"
     assert introspection["cnf"] == {"jwk": body["cnf"]["jwk"]}
+
+
+def test_introspection_gives_other_clients_only_the_thumbprint(make_client, token_request, client, rs_keys, settings):
+    """A symmetric PoP key is a credential: a client that is not the token's resource
+    server (another RS, or any authenticated client) learns at most its jkt."""
+    body = pop_token(make_client, token_request, resource=RESOURCE)[1]
+    key = body["cnf"]["jwk"]
+    rs, other_rs, anyone = (make_client(None, hash_client_secret=False) for _ in range(3))
+    settings.OAUTH_EXT = {**settings.OAUTH_EXT, "RESOURCES": {"KNOWN": {
+        RESOURCE: {"introspection_clients": [rs.client_id]},
+        "https://other.example.com/": {"introspection_clients": [other_rs.client_id]}}}}
+    for caller in (other_rs, anyone):
+        status, introspection = introspect(client, body["access_token"], caller)
+        assert status == 200 and introspection["active"] is True and introspection["token_type"] == "pop"
+        assert introspection["cnf"] == {"jkt": jose.jwk_thumbprint(key)}
+        assert key["k"] not in json.dumps(introspection)
+    assert introspect(client, body["access_token"], rs)[1]["cnf"] == {"jwk": key}
+
+
+def test_introspection_keeps_a_public_pop_key(make_client, token_request, client):
+    key = DPoPKey.generate()
+    token = pop_token(make_client, token_request, key=key)[1]["access_token"]
+    status, introspection = introspect(client, token, make_client(None, hash_client_secret=False))
+    assert status == 200 and introspection["cnf"] == {"jwk": key.public_jwk}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -152,6 +189,7 @@ def test_rs_without_the_jwe_key_uses_introspection(live_server, make_client, rs_
         "grant_type": "client_credentials", "scope": "read", "token_type": "pop", "resource": RESOURCE, **registered.form()}).json()
     assert body["token_type"] == "pop", body
     rs = make_client(None, hash_client_secret=False)
+    bind_to_resource(settings, RESOURCE, rs)
     settings.OAUTH_EXT = {**settings.OAUTH_EXT, "POP": {**settings.OAUTH_EXT["POP"], "RS_DECRYPTION_KEYS": []},
                           "RESOURCE_SERVER": {"TOKEN_VALIDATION": "introspection",
                                               "INTROSPECTION_URL": f"{live_server.url}/o/introspect/",

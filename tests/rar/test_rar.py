@@ -113,7 +113,13 @@ def test_granted_details_reach_the_token_response_the_token_and_introspection(ap
 def test_same_details_again_skip_the_prompt_new_ones_ask(app, user, authorize, client):
     authorize(app, user, authorization_details=json.dumps(PAYMENT))
     client.force_login(user)
-    assert client.get(authorize_url(app, PAYMENT)).status_code == 302
+    skipped = client.get(authorize_url(app, PAYMENT))
+    # Back to the client with a code, not an error redirect (also a 302).
+    assert skipped.status_code == 302
+    back = urlsplit(skipped["Location"])
+    query = parse_qs(back.query)
+    assert f"{back.scheme}://{back.netloc}{back.path}" == "https://client.example.org/cb"
+    assert query["state"] == ["s7"] and query["code"] and "error" not in query
     other = [{**PAYMENT[0], "creditorName": "Merchant B"}]
     page = client.get(authorize_url(app, other))
     assert page.status_code == 200 and len(page.context["consent_new_details"]) == 1

@@ -21,7 +21,7 @@ def test_a_good_statement_is_accepted_with_the_metadata_it_would_register(vendor
     ("other software", "unapproved_software_statement", "may not vouch for software 'other'"),
     ("disabled publisher", "unapproved_software_statement", "unknown or disabled"),
     ("expired", "invalid_software_statement", "expired"),
-    ("foreign key", "invalid_software_statement", ""),
+    ("foreign key", "invalid_software_statement", "signature verification failed"),
     ("policy", "invalid_client_metadata", "grant_types"),
 ])
 def test_refusals_say_why(vendor, case, error, reason):
@@ -36,7 +36,7 @@ def test_refusals_say_why(vendor, case, error, reason):
         vendor.publisher.enabled = False
         vendor.publisher.save()
     result = check_statement(statement)
-    assert not result["accepted"] and result["error"] == error and reason in result["reason"]
+    assert not result["accepted"] and result["error"] == error and reason in result["reason"], result["reason"]
 
 
 def test_the_page_needs_view_permission_and_stores_nothing(client, vendor, make_staff):
@@ -60,3 +60,15 @@ def test_disable_and_enable_are_audited(client, vendor, make_staff):
         ("software_publisher.disable", {"enabled": True}, {"enabled": False}),
         ("software_publisher.enable", {"enabled": False}, {"enabled": True}),
     ]
+
+
+def test_an_accepted_statement_lists_what_registration_would_drop(vendor):
+    result = check_statement(vendor.statement(scope="read admin nonsense", favourite_colour="blue"))
+    assert result["accepted"] and result["metadata"]["scope"] == "read"
+    assert result["dropped"] == ["scope admin: above the publisher's scope ceiling",
+                                 "scope nonsense: above the publisher's scope ceiling",
+                                 "claim favourite_colour: not client metadata this server keeps"]
+    vendor.publisher.scope_ceiling = []
+    vendor.publisher.save()
+    assert check_statement(vendor.statement(scope="read nonsense"))["dropped"] == ["scope nonsense: not a scope this server knows"]
+    assert check_statement(vendor.statement())["dropped"] == []

@@ -24,10 +24,6 @@ def test_authorization_code_flow_with_private_key_jwt(make_client, token_request
     assert claims["client_id"] == registered.client_id
     assert body["refresh_token"].count(".") == 0  # refresh tokens stay opaque
 
-    # The code is single use, whatever the client proves.
-    status, body2, _ = token_request({**data, **registered.form()})
-    assert (status, body2["error"]) == (400, "invalid_grant")
-
     # Refresh, authenticating again with a fresh assertion.
     status, refreshed, _ = token_request(
         {"grant_type": "refresh_token", "refresh_token": body["refresh_token"], **registered.form()}
@@ -45,6 +41,14 @@ def test_authorization_code_flow_with_private_key_jwt(make_client, token_request
         {"grant_type": "refresh_token", "refresh_token": refreshed["refresh_token"], **registered.form()}
     )
     assert status == 200, again
+
+    # The code is single use, whatever the client proves; its replay ends what it started.
+    status, body2, _ = token_request({**data, **registered.form()})
+    assert (status, body2["error"]) == (400, "invalid_grant")
+    status, body3, _ = token_request(
+        {"grant_type": "refresh_token", "refresh_token": again["refresh_token"], **registered.form()}
+    )
+    assert (status, body3["error"]) == (400, "invalid_grant")
 
 
 def test_private_key_jwt_client_cannot_fall_back_to_its_secret(make_client, token_request, authorize, user):

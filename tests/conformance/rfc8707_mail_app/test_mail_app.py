@@ -21,6 +21,7 @@ SERVICES = {
     "https://dav.example.com/caldav": "calendar",
 }
 CALLBACK = "http://127.0.0.1/callback"
+VOUCHED = "https://mail.vendor.example.com/oauth/callback"
 
 
 @pytest.fixture
@@ -78,11 +79,13 @@ def test_one_consent_four_scoped_tokens(mail_app, install, authorize, token_requ
 
 def test_second_device_is_not_asked_again_and_revocation_is_precise(mail_app, install, authorize, token_request,
                                                                      alice, client, make_client):
-    laptop, phone = install(mail_app, "laptop"), install(mail_app, "phone")
+    # The phone's app receives its code at an https address its vendor signed: it
+    # proves more than the public statement, so the consent is shared without a prompt.
+    laptop, phone = install(mail_app, "laptop"), install(mail_app, "phone", redirect_uris=[CALLBACK, VOUCHED])
     laptop_tokens = sign_in(authorize, token_request, laptop, alice)
     client.force_login(alice)
     again = client.get("/o/authorize/", {"response_type": "code", "client_id": phone.client_id,
-                                         "redirect_uri": CALLBACK, "scope": "mail contacts",
+                                         "redirect_uri": VOUCHED, "scope": "mail contacts",
                                          "resource": ["imap://mail.example.com", "https://dav.example.com/carddav"],
                                          "code_challenge": "x" * 43, "code_challenge_method": "S256", "state": "s"})
     assert again.status_code == 302 and "code=" in again["Location"]  # no prompt on the phone
