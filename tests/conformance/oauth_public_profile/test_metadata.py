@@ -1,6 +1,6 @@
 """The authorization server metadata a client of the open-public-client profile
-(draft-ietf-mailmaint-oauth-public-06) relies on, and PKCE with S256 only (the
-"plain" method is refused when the user allows, by DOT's RFC 9700 gate)."""
+(draft-ietf-mailmaint-oauth-public-06) relies on, and PKCE with S256 only: a "plain"
+or missing method gets no code, even when the user allows."""
 
 import base64
 import hashlib
