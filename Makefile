@@ -28,6 +28,7 @@ test: install
 	bash .ci/services
 	bash .ci/browser
 	bash .ci/node
+	bash .ci/dovecot
 	$(VENV)/bin/ruff check oauth_ext tests example_project benchmarks
 	$(PY) manage.py oauth_ext_keygen --out var/ci --name as-signing-key --if-missing
 	$(STACK) $(PY) manage.py makemigrations --check --dry-run

@@ -118,6 +118,10 @@ OAUTH2_PROVIDER = {
         "mail.send": "Send mail as you",
         "contacts": "See and change your address book",
         "calendar": "See and change your calendars",
+        # draft-ietf-mailmaint-oauth-public-06: the profile's scopes, one per kind of service.
+        "urn:ietf:params:oauth:scope:mail": "Read, organise and send your mail",
+        "urn:ietf:params:oauth:scope:contacts": "See and change your address book",
+        "urn:ietf:params:oauth:scope:calendars": "See and change your calendars",
     },
     # What a client gets when it registers or asks for no scope; introspection and
     # registration are given only to clients that register them.
@@ -144,16 +148,25 @@ SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W008"]
 
 TRUST_DOMAIN = "trust-domain.example"
 # A mail app's services on one authorization server: one consent, a token per service.
+# Each takes its own scope, or the open-public-client profile's scope for its kind.
+PROFILE_SCOPE = "urn:ietf:params:oauth:scope:"
 MAIL_RESOURCES = {
-    "imap://mail.example.com": {"name": "Your mailbox (IMAP)", "scopes": ["mail"]},
-    "smtp://mail.example.com": {"name": "Sending mail (SMTP)", "scopes": ["mail.send"]},
-    "https://dav.example.com/carddav": {"name": "Your contacts (CardDAV)", "scopes": ["contacts"]},
-    "https://dav.example.com/caldav": {"name": "Your calendars (CalDAV)", "scopes": ["calendar"]},
+    "imap://mail.example.com": {"name": "Your mailbox (IMAP)", "scopes": ["mail", PROFILE_SCOPE + "mail"]},
+    "smtp://mail.example.com": {"name": "Sending mail (SMTP)", "scopes": ["mail.send", PROFILE_SCOPE + "mail"]},
+    "https://dav.example.com/carddav": {"name": "Your contacts (CardDAV)", "scopes": ["contacts", PROFILE_SCOPE + "contacts"]},
+    "https://dav.example.com/caldav": {"name": "Your calendars (CalDAV)", "scopes": ["calendar", PROFILE_SCOPE + "calendars"]},
 }
 
 OAUTH_EXT = {
     "ISSUER": ISSUER,
     "RESOURCES": {"KNOWN": MAIL_RESOURCES},
+    # Mail clients nobody registered beforehand register themselves (open, rate-limited).
+    "REGISTRATION": {"PUBLIC_CLIENTS": "open"},
+    # RFC 9728: the site's own APIs describe themselves, and their 401s point there.
+    "PROTECTED_RESOURCES": {"PATHS": {
+        "/api/me/": {"resource_name": "Your account (DRF)", "scopes_supported": ["read"]},
+        "/api/ping/": {"resource_name": "Ping", "scopes_supported": ["read"]},
+    }},
     # RFC 9396: what the payment API (/api/payments/) asks for in its step-up challenge.
     "AUTHORIZATION_DETAILS": {"TYPES": {"payment_initiation": {
         "description": "Make a payment from your account",

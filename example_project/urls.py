@@ -14,6 +14,7 @@ urlpatterns = [
     path("o/", include("oauth2_provider.urls")),
     # RFC 8414 §3.1: the metadata of the issuer http://host/o at /.well-known/oauth-authorization-server/o.
     path("", include("oauth_ext.root_urls")),
+    path("", include("oauth_ext.protected_resources.urls")),
     path("api/me/", MeView.as_view(), name="api-me"),
     path("api/ping/", ping, name="api-ping"),
     path("api/internal/orders/", internal_orders, name="api-internal-orders"),

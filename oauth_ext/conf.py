@@ -190,6 +190,17 @@ DEFAULTS: dict[str, Any] = {
         "INITIAL_ACCESS_TOKEN_SCOPE": "registration",
         # Registrations per source address (DRF throttle rate).
         "THROTTLE_RATE": "60/min",
+        # Public native clients (token_endpoint_auth_method "none") registering without
+        # an initial access token (draft-ietf-mailmaint-oauth-public-06): "off" (never),
+        # "statement" (with a trusted publisher's software statement), or "open" (with
+        # nothing: loopback or reverse-DNS private-use redirect URIs, authorization_code
+        # and refresh_token, scopes within OPEN_SCOPES, at OPEN_THROTTLE_RATE).
+        "PUBLIC_CLIENTS": "statement",
+        "OPEN_SCOPES": [
+            "urn:ietf:params:oauth:scope:mail", "urn:ietf:params:oauth:scope:contacts",
+            "urn:ietf:params:oauth:scope:calendars",
+        ],
+        "OPEN_THROTTLE_RATE": "10/hour",
         "MAX_BODY_BYTES": 65536,
     },
     "ATTESTATION": {
@@ -311,6 +322,14 @@ DEFAULTS: dict[str, Any] = {
         # returned with asymmetric PoP tokens for it alone; "introspection_clients", the
         # client_ids it introspects with, the only callers told a symmetric PoP key.
         "KNOWN": {},
+    },
+    "PROTECTED_RESOURCES": {
+        # RFC 9728: paths of this site that are protected resources, each with its
+        # metadata ({"scopes_supported": [...], "resource_name": ...}). Each is served
+        # at /.well-known/oauth-protected-resource<path>, and a 401 from the resource
+        # points there (resource_metadata). Needs oauth_ext.protected_resources.urls
+        # included at the site's root.
+        "PATHS": {},
     },
     "AUTHORIZATION_DETAILS": {
         # RFC 9396 types accepted in authorization_details, by type:

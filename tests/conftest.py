@@ -430,6 +430,33 @@ def make_staff(django_user_model):
     return make
 
 
+MAIL_SERVICES = {"imap://mail.example.com": "mail", "smtp://mail.example.com": "mail.send"}
+
+
+@pytest.fixture
+def mail_tokens(mail_app, install, authorize, token_request):
+    """Factory: a device of ``user`` (the vendor's mail app) authorized for IMAP and
+    SMTP, and one access token per service from its refresh token; returns
+    (device, {resource: access token})."""
+
+    def make(user: Any, label: str = "laptop") -> tuple[Device, dict[str, str]]:
+        device = install(mail_app, label)
+        exchange = authorize(device, user, redirect_uri="http://127.0.0.1/callback",
+                             scope=" ".join(MAIL_SERVICES.values()), resource=list(MAIL_SERVICES))
+        del exchange["client_id"]
+        status, device.tokens, _ = token_request({**exchange, **device.auth()})
+        assert status == 200, device.tokens
+        per_service = {}
+        for resource in MAIL_SERVICES:
+            status, body, _ = token_request({"grant_type": "refresh_token", "refresh_token": device.tokens["refresh_token"],
+                                             "resource": resource, **device.auth()})
+            assert status == 200, body
+            per_service[resource] = body["access_token"]
+        return device, per_service
+
+    return make
+
+
 # Consent and refresh-token expiry (draft-ietf-oauth-refresh-token-expiration-03).
 CALLBACK = "http://127.0.0.1/callback"
 DAY = 86_400

@@ -16,6 +16,7 @@ from oauthlib.common import Request as OauthlibRequest
 from oauthlib.common import urlencode
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
+from ..conf import app_settings
 from ..consent.introspection import refresh_token_answer
 from ..core.errors import InvalidClient, InvalidToken
 from ..core.handlers import error_response
@@ -45,6 +46,10 @@ class IntrospectTokenView(DOTIntrospectTokenView):
         body = json.loads(response.content)
         if body.get("active"):
             claims = jwt_claims(token_value)
+            # RFC 7662 §2.2: whose token, from which issuer, for which services; a
+            # mail server's passdb (Dovecot's oauth2) checks these.
+            body.update({k: claims[k] for k in ("sub", "aud") if k in claims})
+            body["iss"] = app_settings.issuer
             body["token_type"] = token_type(claims)
             if isinstance(claims.get("cnf"), dict):
                 body["cnf"] = introspection_cnf(claims["cnf"], claims, caller)

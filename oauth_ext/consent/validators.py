@@ -1,7 +1,8 @@
 """Validator mixin: known resources and authorization details are checked where
 oauthlib checks scopes; codes and refresh tokens carry their consent; a refresh
 after the consent or the refresh token lapsed is ``invalid_grant``; a refresh for
-one of the granted resources gets a token for it alone; the token response tells
+one of the granted resources, at the code exchange or a refresh, gets a token for it
+alone; the token response tells
 the client when its authorization ends."""
 
 from __future__ import annotations
@@ -71,6 +72,8 @@ class ConsentValidatorMixin:
     def validate_code(self, client_id: str, code: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
         if not super().validate_code(client_id, code, client, request, *args, **kwargs):
             return False
+        granted = get_grant_model().objects.filter(code=code, application=client).values_list("resource", flat=True).first()
+        self._narrow_to_resources(request, list(granted or []))
         link = ConsentCode.objects.select_related("consent").filter(grant__code=code, grant__application=client).first()
         if link is None:
             request.oauth_ext_details = _narrowed_details(request, [])
@@ -79,10 +82,26 @@ class ConsentValidatorMixin:
             return False
         request.oauth_ext_consent = link.consent
         request.oauth_ext_details = _narrowed_details(request, link.authorization_details)
-        granted = get_grant_model().objects.filter(pk=link.grant_id).values_list("resource", flat=True).first()
         if granted and not resources.requested(request):
             request.resource = list(granted)  # the access token's aud: every granted resource
         return True
+
+    @staticmethod
+    def _narrow_to_resources(request: Any, granted: list[str]) -> None:
+        """RFC 8707 §2.2 at the code exchange: the first token is for the services
+        named now, with their scopes alone (the grant and its refresh token keep the
+        rest)."""
+        asked = resources.requested(request)
+        if not asked:
+            return
+        outside = [r for r in asked if granted and r not in granted]
+        if outside:
+            raise CustomOAuth2Error(error="invalid_target", description=f"{outside[0]!r} is not in the grant",
+                                    request=request)
+        scopes = resources.scopes_for(asked, request.scopes or [])
+        if request.scopes and not scopes:
+            raise CustomOAuth2Error(error="invalid_scope", description="nothing granted for that resource", request=request)
+        request.scopes = scopes
 
     def validate_refresh_token(self, refresh_token: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
         if not super().validate_refresh_token(refresh_token, client, request, *args, **kwargs):

@@ -43,5 +43,14 @@ class PARThrottle(SettingRateThrottle):
     scope, section = "oauth_ext_par", "PAR"
 
 
+class OpenRegistrationThrottle(SettingRateThrottle):
+    """Open registrations of public clients, per address, at their own rate."""
+
+    scope, section = "oauth_ext_open_registration", "REGISTRATION"
+
+    def get_rate(self) -> str:
+        return app_settings.REGISTRATION.OPEN_THROTTLE_RATE
+
+
 class NativeAuthorizationThrottle(SettingRateThrottle):
     scope, section = "oauth_ext_app2app", "APP2APP"

@@ -19,6 +19,7 @@ from ..client_instances.services import delete_tokens
 from ..clients.models import ClientProfile
 from ..conf import app_settings
 from ..core.errors import InvalidToken
+from ..software_statements.models import SoftwarePublisher
 from ..software_statements.services import statement_metadata, verify_statement
 from . import metadata as client_metadata
 
@@ -70,11 +71,34 @@ def _checked(data: Any, *, initial_access_token: str | None, require_authorizati
         publisher, claims = verify_statement(statement)
         asserted = statement_metadata(claims)
         merged.update(asserted)
-    elif require_authorization and not (
-        initial_access_token_valid(initial_access_token) or not app_settings.REGISTRATION.OPEN_WITH_STATEMENT
-    ):
-        raise InvalidToken("A software statement from a trusted publisher or an initial access token is required.")
-    return publisher, client_metadata.validate(merged, publisher), statement, asserted
+    elif require_authorization and not initial_access_token_valid(initial_access_token):
+        if merged.get("token_endpoint_auth_method") == "none" and app_settings.REGISTRATION.PUBLIC_CLIENTS == "open":
+            return None, client_metadata.validate(merged, open_public_policy()), None, {}
+        if app_settings.REGISTRATION.OPEN_WITH_STATEMENT:
+            raise InvalidToken("A software statement from a trusted publisher or an initial access token is required.")
+    meta = client_metadata.validate(merged, publisher)
+    if (meta.token_endpoint_auth_method == "none" and app_settings.REGISTRATION.PUBLIC_CLIENTS == "off"
+            and not initial_access_token_valid(initial_access_token)):
+        raise client_metadata.InvalidClientMetadata("public clients cannot register here")
+    return publisher, meta, statement, asserted
+
+
+def open_public_policy() -> SoftwarePublisher:
+    """What an open registration of a public native client may ask for
+    (draft-ietf-mailmaint-oauth-public-06, RFC 8252 §7): a policy in the shape of a
+    publisher's, never stored."""
+    return SoftwarePublisher(
+        name="open registration", redirect_uri_forms=["loopback", "private_use"], allowed_auth_methods=["none"],
+        allowed_grant_types=["authorization_code", "refresh_token"], require_instance_key=False,
+        scope_ceiling=list(app_settings.REGISTRATION.OPEN_SCOPES),
+    )
+
+
+def is_open_public(data: Any, initial_access_token: str | None) -> bool:
+    """Whether ``data`` asks for an open registration of a public client (throttled apart)."""
+    return (app_settings.REGISTRATION.PUBLIC_CLIENTS == "open" and isinstance(data, dict)
+            and "software_statement" not in data and data.get("token_endpoint_auth_method") == "none"
+            and not initial_access_token)
 
 
 def _apply(application: Any, instance: ClientInstance, meta: client_metadata.ClientMetadata, publisher, statement) -> None:

@@ -14,7 +14,7 @@ from ..core.api import OAuthAPIView
 from ..core.errors import OAuthError
 from ..core.handlers import error_response
 from ..core.issuer import endpoint_url
-from ..core.throttling import RegistrationThrottle
+from ..core.throttling import OpenRegistrationThrottle, RegistrationThrottle
 from . import services
 from .errors import InvalidClientMetadata, RequestTooLarge
 
@@ -72,7 +72,13 @@ class _OAuthAPIView(OAuthAPIView):
 
 class RegistrationView(_OAuthAPIView):
     def post(self, request):
-        return _response(services.register(_json_body(request), initial_access_token=_bearer(request)), 201)
+        data = _json_body(request)
+        token = _bearer(request)
+        if services.is_open_public(data, token):
+            throttle = OpenRegistrationThrottle()
+            if not throttle.allow_request(request, self):
+                self.throttled(request, throttle.wait())
+        return _response(services.register(data, initial_access_token=token), 201)
 
 
 class RegistrationManagementView(_OAuthAPIView):

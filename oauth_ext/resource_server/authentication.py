@@ -11,6 +11,7 @@ from ..core.errors import InvalidRequest, InvalidToken, OAuthError
 from ..dpop.resource import verify_resource_proof
 from ..mtls.resource import verify_certificate_binding
 from ..pop.signed_requests import verify_signed_request
+from ..protected_resources.metadata import metadata_url
 from ..tokens.validation import TokenInfo, validate_access_token
 
 SCHEMES = {"bearer": "Bearer", "dpop": "DPoP", "pop": "PoP"}
@@ -20,21 +21,25 @@ def algorithms() -> str:
     return " ".join(sorted(set(app_settings.DPOP.ALGORITHMS) & jose.ASYMMETRIC_ALGORITHMS))
 
 
-def challenge(exc: OAuthError | None = None, *, scheme: str | None = None) -> str:
+def challenge(exc: OAuthError | None = None, *, scheme: str | None = None, request: HttpRequest | None = None) -> str:
     """Without an error every accepted scheme is offered; with one, the scheme the
-    client used carries it (§7.2)."""
-    dpop = f'DPoP algs="{algorithms()}"'
+    client used carries it (§7.2). A listed protected resource adds where its RFC
+    9728 metadata is (``resource_metadata``, §5.1)."""
+    url = metadata_url(request) if request is not None else None
+    pointer = f'resource_metadata="{url}"' if url else ""
+    dpop = ", ".join(p for p in (f'algs="{algorithms()}"', pointer) if p)
     if exc is None:
-        return f"Bearer, {dpop}" if app_settings.RESOURCE_SERVER.ALLOW_BEARER else dpop
+        bearer = f"Bearer {pointer}".rstrip()
+        return f"{bearer}, DPoP {dpop}" if app_settings.RESOURCE_SERVER.ALLOW_BEARER else f"DPoP {dpop}"
     params = f'error="{exc.error}", error_description="{exc.description}"'
     if scheme == "DPoP":
-        return f'DPoP {params}, algs="{algorithms()}"'
-    return f"{scheme or 'Bearer'} {params}"
+        return f"DPoP {params}, {dpop}"
+    return ", ".join(p for p in (f"{scheme or 'Bearer'} {params}", pointer) if p)
 
 
-def with_challenge(exc: OAuthError, scheme: str) -> OAuthError:
+def with_challenge(exc: OAuthError, scheme: str, request: HttpRequest | None = None) -> OAuthError:
     """``exc`` with the ``WWW-Authenticate`` challenge of the scheme the client used."""
-    exc.headers.setdefault("WWW-Authenticate", challenge(exc, scheme=scheme))
+    exc.headers.setdefault("WWW-Authenticate", challenge(exc, scheme=scheme, request=request))
     return exc
 
 
@@ -55,7 +60,7 @@ def authenticate(request: HttpRequest) -> tuple[str, TokenInfo] | None:
     scheme = SCHEMES.get(name.lower(), "Bearer")
     credential = credential.strip()
     if name.lower() not in SCHEMES or not credential or " " in credential or "," in header:
-        raise with_challenge(InvalidRequest("Malformed Authorization header."), scheme)
+        raise with_challenge(InvalidRequest("Malformed Authorization header."), scheme, request)
     try:
         if scheme == "PoP":
             return scheme, verify_signed_request(request, credential)
@@ -69,4 +74,4 @@ def authenticate(request: HttpRequest) -> tuple[str, TokenInfo] | None:
             raise InvalidToken("Bearer tokens are not accepted here.")
         return scheme, info
     except OAuthError as exc:
-        raise with_challenge(exc, scheme) from exc
+        raise with_challenge(exc, scheme, request) from exc

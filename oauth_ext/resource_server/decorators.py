@@ -27,11 +27,11 @@ def token_required(scopes: list[str] | None = None) -> Callable[[Callable[..., H
                 return error_response(exc)
             if result is None:
                 response = JsonResponse({"detail": "Authentication credentials were not provided."}, status=401)
-                response["WWW-Authenticate"] = authentication.challenge()
+                response["WWW-Authenticate"] = authentication.challenge(request=request)
                 return response
             scheme, info = result
             if not info.allow_scopes(scopes):
-                return error_response(authentication.with_challenge(InsufficientScope(), scheme))
+                return error_response(authentication.with_challenge(InsufficientScope(), scheme, request))
             request.oauth_token = info
             try:
                 return view(request, *args, **kwargs)

@@ -49,6 +49,14 @@ class TokenInfo:
         return " ".join(sorted(self.scopes))
 
     @property
+    def username(self) -> str | None:
+        """The resource owner's name: the local user's, else the introspected ``username``."""
+        if self.user is not None:
+            return self.user.get_username()
+        name = self.claims.get("username")
+        return name if isinstance(name, str) and name else None
+
+    @property
     def client_id(self) -> str | None:
         return self.claims.get("client_id")
 
@@ -113,18 +121,22 @@ def _verified_claims(token: str, keys: list[dict[str, Any]]) -> dict[str, Any]:
     return claims
 
 
-def _from_jwt(token: str) -> TokenInfo:
+def _check_audience(claims: dict[str, Any], audience: str) -> None:
+    aud = claims.get("aud")
+    if audience not in (aud if isinstance(aud, list) else [aud]):
+        raise InvalidToken("The access token is not for this resource.", reason="token for another audience")
+
+
+def _from_jwt(token: str, audience: str | None = None) -> TokenInfo:
     conf = app_settings.RESOURCE_SERVER
     keys = verification_keys()
     try:
         claims = _verified_claims(token, keys)
     except jose.JOSEError as exc:
         raise InvalidToken("The access token is invalid.", reason=str(exc)) from exc
-    audience = conf.AUDIENCE or app_settings.issuer
-    aud = claims.get("aud")
-    audiences = aud if isinstance(aud, list) else [aud]
-    if claims.get("iss") != app_settings.issuer or audience not in audiences:
-        raise InvalidToken("The access token is invalid.", reason="iss or aud mismatch")
+    if claims.get("iss") != app_settings.issuer:
+        raise InvalidToken("The access token is invalid.", reason="iss mismatch")
+    _check_audience(claims, audience or conf.AUDIENCE or app_settings.issuer)
     exp = claims.get("exp")
     if not isinstance(exp, (int, float)) or exp <= time.time():
         raise InvalidToken("The access token has expired.", reason="expired")
@@ -164,6 +176,17 @@ def _from_introspection(token: str) -> TokenInfo:
 MODES = {"database": _from_database, "jwt": _from_jwt, "introspection": _from_introspection}
 
 
-def validate_access_token(token: str) -> TokenInfo:
-    """Validate ``token`` by ``RESOURCE_SERVER.TOKEN_VALIDATION``; raise InvalidToken."""
-    return MODES[app_settings.RESOURCE_SERVER.TOKEN_VALIDATION](token)
+def validate_access_token(token: str, *, audience: str | None = None) -> TokenInfo:
+    """Validate ``token`` by ``RESOURCE_SERVER.TOKEN_VALIDATION``; raise InvalidToken.
+
+    ``audience``: the resource asking, which the token's ``aud`` must name; one
+    process serving several resources (IMAP and SMTP) names each per call. Without
+    it, "jwt" mode requires ``RESOURCE_SERVER.AUDIENCE`` (or the issuer).
+    """
+    mode = app_settings.RESOURCE_SERVER.TOKEN_VALIDATION
+    if mode == "jwt":
+        return _from_jwt(token, audience)
+    info = MODES[mode](token)
+    if audience is not None:
+        _check_audience(info.claims, audience)
+    return info

@@ -130,3 +130,74 @@ def test_jwt_mode_for_a_mail_server_without_the_database(tokens, settings):
     assert authenticate("OAUTHBEARER", oauthbearer(per_service[IMAP]), audience=IMAP).user == alice
     with pytest.raises(SASLFailure):
         authenticate("OAUTHBEARER", oauthbearer(per_service["smtp://mail.example.com"]), audience=IMAP)
+
+
+# --- one mail server process for IMAP and SMTP, in each validation mode -------------
+
+SMTP = "smtp://mail.example.com"
+
+
+@pytest.fixture
+def validation(settings, make_client):
+    """``validation(mode)`` switches the resource-server settings to ``mode`` (no
+    process-wide AUDIENCE: each call names its service)."""
+
+    def switch(mode, url=None):
+        conf = {"TOKEN_VALIDATION": mode}
+        if mode == "introspection":
+            rs = make_client(None, hash_client_secret=False)
+            conf.update(INTROSPECTION_URL=f"{url}/o/introspect/", INTROSPECTION_CLIENT_ID=rs.app.client_id,
+                        INTROSPECTION_CLIENT_SECRET=rs.secret)
+        settings.OAUTH_EXT = {**settings.OAUTH_EXT, "RESOURCE_SERVER": conf}
+
+    return switch
+
+
+def each_service_takes_its_own_token(alice, tokens):
+    for mechanism, build in (("OAUTHBEARER", oauthbearer), ("XOAUTH2", xoauth2)):
+        imap = authenticate(mechanism, build(tokens[IMAP]), audience=IMAP, scope="mail")
+        smtp = authenticate(mechanism, build(tokens[SMTP]), audience=SMTP, scope="mail.send")
+        assert (imap.username, smtp.username) == ("alice", "alice")
+        for token, audience in ((tokens[SMTP], IMAP), (tokens[IMAP], SMTP)):
+            with pytest.raises(SASLFailure) as failed:
+                authenticate(mechanism, build(token), audience=audience)
+            assert (failed.value.status, str(failed.value)) == ("invalid_token", "token for another audience")
+        with pytest.raises(SASLFailure) as failed:
+            authenticate(mechanism, build(tokens[IMAP], user="mallory"), audience=IMAP)
+        assert str(failed.value) == "authzid is not the token's user"
+
+
+@pytest.mark.parametrize("mode", ["database", "jwt"])
+def test_one_process_serves_imap_and_smtp(mode, validation, mail_tokens, django_user_model):
+    alice = django_user_model.objects.create_user("alice", email="alice@example.com", password="pw")
+    _, tokens = mail_tokens(alice)
+    validation(mode)
+    each_service_takes_its_own_token(alice, tokens)
+    assert authenticate("XOAUTH2", xoauth2(tokens[IMAP]), audience=IMAP).user == alice
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_process_serves_imap_and_smtp_by_introspection(validation, mail_tokens, django_user_model, live_server):
+    """The mail server has no database of ours: the user is the introspected username."""
+    alice = django_user_model.objects.create_user("alice", email="alice@example.com", password="pw")
+    _, tokens = mail_tokens(alice)
+    validation("introspection", live_server.url)
+    each_service_takes_its_own_token(alice, tokens)
+    result = authenticate("OAUTHBEARER", oauthbearer(tokens[IMAP]), audience=IMAP)
+    assert (result.user, result.username, result.token.claims["sub"]) == (None, "alice", str(alice.pk))
+    withdraw(ConsentGrant.objects.get(user=alice))
+    with pytest.raises(SASLFailure) as failed:
+        authenticate("OAUTHBEARER", oauthbearer(tokens[IMAP]), audience=IMAP)
+    assert (failed.value.status, str(failed.value)) == ("invalid_token", "introspection says inactive")
+
+
+@pytest.mark.parametrize("mode", ["database", "jwt"])
+def test_a_client_token_lets_nobody_in(mode, validation, make_client, token_request):
+    service = make_client()
+    status, body, _ = token_request({"grant_type": "client_credentials", "scope": "read", "resource": IMAP,
+                                     **service.form()})
+    assert status == 200, body
+    validation(mode)
+    with pytest.raises(SASLFailure) as failed:
+        authenticate("XOAUTH2", xoauth2(body["access_token"]), audience=IMAP)
+    assert (failed.value.status, str(failed.value)) == ("invalid_token", "token without a user")

@@ -113,7 +113,10 @@ def test_bearer_tokens_where_allowed(issue, client, settings):
 def test_no_credentials_offers_both_schemes(client, db):
     response = client.get("/api/me/")
     assert response.status_code == 401
-    assert response["WWW-Authenticate"].startswith("Bearer, DPoP algs=")
+    # RFC 9728 §5.1: each scheme also says where the resource's metadata is.
+    pointer = 'resource_metadata="http://testserver/.well-known/oauth-protected-resource/api/me/"'
+    assert response["WWW-Authenticate"].startswith(f"Bearer {pointer}, DPoP algs=")
+    assert response["WWW-Authenticate"].endswith(f", {pointer}")
     response = client.get("/api/ping/")
     assert response.status_code == 401 and "DPoP algs=" in response["WWW-Authenticate"]
 

@@ -39,7 +39,7 @@ class DPoPAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request: Any) -> str:
         error = getattr(request._request, "oauth_ext_error", None)
-        return error.headers["WWW-Authenticate"] if error is not None else resource.challenge()
+        return error.headers["WWW-Authenticate"] if error is not None else resource.challenge(request=request._request)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]):

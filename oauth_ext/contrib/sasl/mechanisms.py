@@ -46,7 +46,11 @@ class Parsed:
 
 @dataclass
 class SASLResult:
+    """``user``: the local user (None when validated by introspection); ``username``:
+    always, the name the mail server logs in."""
+
     user: Any
+    username: str
     token: TokenInfo
     authzid: str | None
     mechanism: str
@@ -128,8 +132,8 @@ def parse_xoauth2(message: bytes | str) -> Parsed:
 PARSERS = {"OAUTHBEARER": parse_oauthbearer, "XOAUTH2": parse_xoauth2}
 
 
-def _names(user: Any) -> set[str]:
-    return {n for n in (user.get_username(), getattr(user, "email", "")) if n}
+def _names(info: TokenInfo) -> set[str]:
+    return {n for n in (info.username, getattr(info.user, "email", "")) if n}
 
 
 def authenticate(mechanism: str, message: bytes | str, *, audience: str, scope: str | None = None,
@@ -137,7 +141,8 @@ def authenticate(mechanism: str, message: bytes | str, *, audience: str, scope: 
     """The user a mail service at ``audience`` may let in, or :class:`SASLFailure`.
 
     The token must be valid (signature, expiry, revocation as the resource-server
-    settings say), name ``audience`` in its ``aud``, carry ``scope`` when given,
+    settings say, in any ``TOKEN_VALIDATION`` mode), name ``audience`` in its ``aud``
+    (given per call: one process may serve IMAP and SMTP), carry ``scope`` when given,
     not be bound to a key (a SASL exchange cannot prove possession), and belong to
     the user the authzid names, when one is sent.
     """
@@ -147,18 +152,16 @@ def authenticate(mechanism: str, message: bytes | str, *, audience: str, scope: 
     parsed = parser(message)
     failure = {"scope": scope, "openid_configuration": openid_configuration}
     try:
-        info = validate_access_token(parsed.token)
+        info = validate_access_token(parsed.token, audience=audience)
     except InvalidToken as exc:
         raise SASLFailure("invalid_token", exc.reason, **failure) from exc
-    aud = info.claims.get("aud")
-    if audience not in (aud if isinstance(aud, list) else [aud]):
-        raise SASLFailure("invalid_token", "token for another audience", **failure)
     if "cnf" in info.claims:
         raise SASLFailure("invalid_token", "key-bound token presented as a bearer token", **failure)
-    if info.user is None:
+    if info.username is None:
         raise SASLFailure("invalid_token", "token without a user", **failure)
-    if parsed.authzid is not None and parsed.authzid not in _names(info.user):
+    if parsed.authzid is not None and parsed.authzid not in _names(info):
         raise SASLFailure("invalid_token", "authzid is not the token's user", **failure)
     if scope and scope not in info.scopes:
         raise SASLFailure("insufficient_scope", "token lacks the service's scope", **failure)
-    return SASLResult(user=info.user, token=info, authzid=parsed.authzid, mechanism=mechanism.upper())
+    return SASLResult(user=info.user, username=info.username, token=info, authzid=parsed.authzid,
+                      mechanism=mechanism.upper())
