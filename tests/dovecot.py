@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+from .services import free_port
+
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 
 CONFIG = """\
@@ -121,12 +123,6 @@ def require_dovecot() -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_for(port: int, process: subprocess.Popen, log: Path) -> None:

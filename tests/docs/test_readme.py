@@ -10,17 +10,16 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
 
-import psycopg
 import pytest
 import requests
 
+from ..services import free_port, fresh_database
 from .snippets import snippets
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,12 +42,6 @@ for block in json.load(open(sys.argv[1])):
 '''
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _run(cmd: list[str], *, cwd: Path, env: dict[str, str]) -> None:
     done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
     if done.returncode != 0:
@@ -62,15 +55,8 @@ def demo(tmp_path_factory):
     (work / "manage.py").symlink_to(ROOT / "manage.py")
     (work / ".venv").symlink_to(ROOT / ".venv")
     (work / "docs").mkdir()
-    port = _free_port()
-    db = f"{os.environ.get('OAUTH_EXT_TEST_DB', 'test')}_readme"
-    host, user, pg_port = os.environ.get("PGHOST", "127.0.0.1"), os.environ.get("PGUSER", "postgres"), os.environ.get("PGPORT", "5432")
-    try:
-        with psycopg.connect(host=host, port=pg_port, user=user, dbname="postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{db}"')
-    except psycopg.Error as exc:
-        pytest.fail(f"PostgreSQL is required at {host}:{pg_port}: {exc}", pytrace=False)
+    port = free_port()
+    db = fresh_database("readme")
     venv_bin = str(ROOT / ".venv" / "bin")
     path = ":".join(p for p in os.environ.get("PATH", "/usr/bin:/bin").split(":") if p != venv_bin)
     env = {
@@ -78,7 +64,7 @@ def demo(tmp_path_factory):
         # The reader's shell: the virtualenv activated, in the repository.
         "PATH": f"{venv_bin}:{path}", "VIRTUAL_ENV": str(ROOT / ".venv"), "PYTHONPATH": str(ROOT),
         "DJANGO_SETTINGS_MODULE": "example_project.settings",
-        "DATABASE_URL": f"postgres://{user}@{host}:{pg_port}/{db}",
+        "DATABASE_URL": db.url,
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), "CACHE_KEY_PREFIX": f"readme_{uuid.uuid4().hex}",
         "CELERY_BROKER_URL": "",  # no broker, as in the demo: tasks run inline
         "OAUTH_EXT_VAR_DIR": str(work / "var"), "OAUTH_EXT_ISSUER": f"http://127.0.0.1:{port}/o",

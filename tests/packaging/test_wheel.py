@@ -17,7 +17,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -29,13 +28,13 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jwt
-import psycopg
 import pytest
 import requests
 
 from oauth_ext.client import AssertionSigner, PrivateKeyJWTAuth
 
 from ..docs.snippets import in_section
+from ..services import free_port, fresh_database
 
 ROOT = Path(__file__).resolve().parents[2]
 SECTION = "Add to an existing DOT site"
@@ -156,12 +155,6 @@ def _run(cmd: list[str], *, cwd: Path, env: dict[str, str], timeout: int = 600) 
     return done.stdout
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory) -> Path:
     """``pip wheel --no-deps`` with the declared build backend, of a clean copy of the
@@ -205,17 +198,10 @@ class Site:
 @pytest.fixture(scope="session")
 def site(venv, tmp_path_factory):
     root = tmp_path_factory.mktemp("site")
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     issuer = f"{url}/o"
-    db = f"{os.environ.get('OAUTH_EXT_TEST_DB', 'test')}_wheel_site"
-    db_user, db_host, db_port = os.environ.get("PGUSER", "postgres"), os.environ.get("PGHOST", "127.0.0.1"), os.environ.get("PGPORT", "5432")
-    try:
-        with psycopg.connect(host=db_host, port=db_port, user=db_user, dbname="postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{db}"')
-    except psycopg.Error as exc:
-        pytest.fail(f"PostgreSQL is required at {db_host}:{db_port}: {exc}", pytrace=False)
+    db = fresh_database("wheel_site")
     blocks = {s.code.splitlines()[0]: s.code for s in in_section(SECTION) if s.kind == "python"}
     settings_block = next((code for first, code in blocks.items() if first.startswith("# settings.py")), None)
     urls_block = next((code for first, code in blocks.items() if first.startswith("# urls.py")), None)
@@ -223,7 +209,7 @@ def site(venv, tmp_path_factory):
     (root / "mysite").mkdir()
     (root / "mysite" / "__init__.py").write_text("")
     (root / "mysite" / "settings.py").write_text(BASE_SETTINGS.format(
-        secret=secrets.token_hex(16), db=db, db_user=db_user, db_host=db_host, db_port=db_port,
+        secret=secrets.token_hex(16), db=db.name, db_user=db.user, db_host=db.host, db_port=db.port,
         redis=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), prefix=f"wheel_{uuid.uuid4().hex}",
         readme=settings_block, issuer=issuer))
     (root / "mysite" / "urls.py").write_text(BASE_URLS.format(readme=urls_block))
