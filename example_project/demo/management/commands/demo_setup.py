@@ -19,12 +19,14 @@ SCOPE = ["read", "write"]
 
 
 class Command(BaseCommand):
-    help = "Create a demo admin (admin/admin) and a demo private_key_jwt client."
+    help = "Create a demo admin (admin/admin), an ordinary user (alice/alice) and a demo private_key_jwt client."
 
     def handle(self, *args, **options):
         User = get_user_model()
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser("admin", "admin@example.com", "admin")
+        if not User.objects.filter(username="alice").exists():
+            User.objects.create_user("alice", "alice@example.com", "alice")  # not staff: the user pages' person
         Application = get_application_model()
         app, _ = Application.objects.get_or_create(
             client_id=CLIENT_ID,
@@ -45,6 +47,7 @@ class Command(BaseCommand):
         issuer = app_settings.issuer
         self.stdout.write(self.style.SUCCESS("Demo ready."))
         self.stdout.write("  Admin:  http://127.0.0.1:8000/admin/  (user admin, password admin)")
+        self.stdout.write("  User:   http://127.0.0.1:8000/accounts/login/  (user alice, password alice: My devices, My permissions)")
         self.stdout.write(f"  Client: {CLIENT_ID} authenticates with private_key_jwt, key {key_file}")
         self.stdout.write("  Get a token (in another shell):")
         self.stdout.write(
