@@ -16,8 +16,8 @@ from .dpop.validators import DPoPValidatorMixin
 from .key_binding.validators import KeyBindingValidatorMixin
 from .mtls.validators import MTLSValidatorMixin
 from .pop.validators import PoPValidatorMixin
-from .status_list.validators import StatusListValidatorMixin
 from .stateless_tokens.validators import StatelessTokenValidatorMixin
+from .status_list.validators import StatusListValidatorMixin
 from .token_context.validators import TokenContextValidatorMixin
 from .tokens.storage import TokenStorageValidatorMixin
 
