@@ -9,7 +9,7 @@ from oauth_ext.core import jose
 from oauth_ext.stateless_tokens.models import StatelessToken
 from oauth_ext.stateless_tokens.services import prune
 
-from .conftest import API, checksum
+from .conftest import checksum
 
 
 @pytest.mark.parametrize("dpop", [False, True], ids=["bearer", "dpop"])
