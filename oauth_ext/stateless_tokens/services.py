@@ -92,10 +92,10 @@ def revoke_all(application_ids: Iterable[int] | QuerySet, *, user_id: int | None
     return len(checksums)
 
 
-def introspect(token: str) -> dict[str, Any] | None:
-    """RFC 7662 §2.2 base answer for an active stateless token (the fields DOT's view
-    gives a stored one: ``scope``, ``exp``, ``client_id``, ``username``, ``aud``), or
-    None: not ours, expired, unknown here, or its entry is no longer VALID."""
+def live(token: Any) -> tuple[dict[str, Any], StatelessToken] | None:
+    """The claims and record of a stateless token this server still honours (what DOT's
+    ``AccessToken.is_valid`` says of a stored one), or None: not ours, expired, unknown
+    here, or its entry is no longer VALID."""
     claims = verified_claims(token)
     exp = claims.get("exp") if claims else None
     if not isinstance(exp, (int, float)) or exp <= timezone.now().timestamp():
@@ -104,6 +104,16 @@ def introspect(token: str) -> dict[str, Any] | None:
              .filter(entry__token_checksum=checksum(token), entry__status=VALID).first())
     if found is None or found.expires <= timezone.now():
         return None
+    return claims, found
+
+
+def introspect(token: str) -> dict[str, Any] | None:
+    """RFC 7662 §2.2 base answer for a live stateless token (the fields DOT's view gives
+    a stored one: ``scope``, ``exp``, ``client_id``, ``username``, ``aud``), or None."""
+    honoured = live(token)
+    if honoured is None:
+        return None
+    claims, found = honoured
     body: dict[str, Any] = {"active": True, "scope": claims.get("scope", ""),
                             "exp": int(calendar.timegm(found.expires.timetuple())),
                             "client_id": found.application.client_id}
