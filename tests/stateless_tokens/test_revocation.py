@@ -112,3 +112,16 @@ def test_consent_withdrawal_ends_the_tokens_it_backs(mail_tokens, alice, django_
     for token in bob_tokens.values():
         assert entry_status(token) == VALID
         assert introspect(token)["active"] is True
+
+
+def test_deleting_a_client_ends_its_stateless_tokens(issue, make_client, introspect, call_api,
+                                                     django_capture_on_commit_callbacks):
+    registered, other, key = make_client(), make_client(), DPoPKey.generate()
+    token, kept = issue(key, client=registered), issue(key, client=other)
+    with django_capture_on_commit_callbacks(execute=True):
+        registered.app.delete()
+    assert entry_status(token) == INVALID and entry_status(kept) == VALID
+    assert introspect(token) == {"active": False} and introspect(kept)["active"] is True
+    refused = call_api(token, key)
+    assert (refused.status_code, refused.json()["error"]) == (401, "invalid_token")
+    assert call_api(kept, key).status_code == 200
