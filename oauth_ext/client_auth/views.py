@@ -16,7 +16,6 @@ from oauthlib.common import Request as OauthlibRequest
 from oauthlib.common import urlencode
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
-from .. import stateless_tokens
 from ..conf import app_settings
 from ..consent.introspection import refresh_token_answer
 from ..core.errors import InvalidClient, InvalidToken
@@ -46,7 +45,7 @@ class IntrospectTokenView(DOTIntrospectTokenView):
     def get_token_response(token_value=None, caller=None):
         response = DOTIntrospectTokenView.get_token_response(token_value)
         body = json.loads(response.content)
-        if response.status_code == 200 and not body.get("active") and stateless_tokens.enabled():
+        if response.status_code == 200 and not body.get("active"):
             body = stateless_services.introspect(token_value) or body  # not in DOT's table
         if body.get("active"):
             claims = jwt_claims(token_value)

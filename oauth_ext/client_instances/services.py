@@ -16,7 +16,6 @@ from oauth2_provider.models import (
     get_refresh_token_model,
 )
 
-from .. import stateless_tokens
 from ..audit import services as audit
 from ..clients import cache as client_cache
 from ..conf import app_settings
@@ -72,8 +71,7 @@ def bind_user(application: Any, user: Any) -> None:
 def delete_tokens(application: Any) -> None:
     # Deleting access tokens marks their status-list entries INVALID (pre_delete).
     get_access_token_model().objects.filter(application=application).delete()
-    if stateless_tokens.enabled():
-        stateless_services.revoke_all([application.pk])
+    stateless_services.revoke_all([application.pk])
     get_refresh_token_model().objects.filter(application=application).delete()
     get_grant_model().objects.filter(application=application).delete()
 

@@ -14,7 +14,6 @@ from django.dispatch import Signal
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, get_grant_model, get_refresh_token_model
 
-from .. import stateless_tokens
 from ..audit import services as audit
 from ..client_instances.models import ClientInstance
 from ..conf import app_settings
@@ -115,8 +114,7 @@ def _delete_tokens(grants: list[ConsentGrant]) -> None:
         apps = applications_of(grant.software_key)
         # Deleting access tokens marks their status-list entries INVALID (pre_delete).
         get_access_token_model().objects.filter(user_id=grant.user_id, application_id__in=apps).delete()
-        if stateless_tokens.enabled():
-            stateless_services.revoke_all(apps, user_id=grant.user_id)
+        stateless_services.revoke_all(apps, user_id=grant.user_id)
         get_refresh_token_model().objects.filter(user_id=grant.user_id, application_id__in=apps).delete()
         get_grant_model().objects.filter(user_id=grant.user_id, application_id__in=apps).delete()
 

@@ -13,7 +13,6 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from oauth2_provider.models import get_access_token_model, get_application_model
 
-from .. import stateless_tokens
 from ..client_instances import stateless
 from ..client_instances.models import ClientInstance
 from ..client_instances.services import delete_tokens
@@ -58,7 +57,7 @@ def initial_access_token_valid(token: str | None) -> bool:
         return False
     stored = get_access_token_model().objects.filter(token_checksum=_hash(token)).first()
     scope = app_settings.REGISTRATION.INITIAL_ACCESS_TOKEN_SCOPE
-    if stored is None and stateless_tokens.enabled() and (honoured := stateless_services.live(token)) is not None:
+    if stored is None and (honoured := stateless_services.live(token)) is not None:
         return scope in str(honoured[0].get("scope", "")).split()
     return stored is not None and stored.is_valid([scope])
 

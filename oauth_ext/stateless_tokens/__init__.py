@@ -8,10 +8,15 @@ statement. The seams into the rest of the package are few and explicit:
 - ``validators.StatelessTokenValidatorMixin``: the validator slot (token save, RFC 7009
   revocation);
 - ``services.introspect``: the introspection view's answer for a token DOT does not
-  know (RFC 7662);
+  know (RFC 7662); ``services.live``: Txn-Token exchange and registration accept a
+  live one where they look a stored token up;
 - ``services.revoke_all``: instance revocation and consent withdrawal;
+- ``receivers``: a deleted client's tokens;
 - ``issues_stateless(token)``: the status-list mixin leaves the entry of such a
   token to this package.
+
+Revocation reaches stateless tokens whatever the setting (a site that turns the mode
+off can still revoke what it issued); what accepts one follows the setting.
 """
 
 from typing import Any

@@ -5,10 +5,9 @@ from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from oauth2_provider.models import get_application_model
 
-from . import enabled, services
+from . import services
 
 
 @receiver(pre_delete, sender=get_application_model(), dispatch_uid="oauth_ext.stateless_tokens.client_deleted")
 def client_deleted(sender, instance, **kwargs) -> None:
-    if enabled():
-        services.revoke_all([instance.pk])
+    services.revoke_all([instance.pk])

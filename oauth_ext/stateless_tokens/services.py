@@ -1,5 +1,10 @@
 """Issuing, revoking and introspecting stateless access tokens through their
-status-list entries (draft-ietf-oauth-status-list-21), never DOT's token table."""
+status-list entries (draft-ietf-oauth-status-list-21), never DOT's token table.
+
+Revocation (``revoke``, ``revoke_all``) works whatever the setting, so a site that
+turns the mode off can still revoke the stateless tokens it issued before; what
+accepts a token (``live``, ``introspect``) answers None, without a query, while the
+mode is off: those tokens are then refused, never trusted unchecked."""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from ..core.keys import signing_keys
 from ..status_list.encoding import INVALID, VALID
 from ..status_list.models import StatusEntry
 from ..status_list.services import set_status
+from . import enabled
 from .models import StatelessToken
 
 ACCESS_TOKEN_TYPES = ("at+jwt", "application/at+jwt")  # RFC 9068 §2.1
@@ -83,10 +89,10 @@ def revoke_all(application_ids: Iterable[int] | QuerySet, *, user_id: int | None
     """Every live stateless token of these clients (ids, or a one-column queryset of
     them; of one user, if given) becomes INVALID: instance revocation and consent
     withdrawal. Returns how many."""
-    live = StatelessToken.objects.filter(application_id__in=application_ids, expires__gt=timezone.now())
+    records = StatelessToken.objects.filter(application_id__in=application_ids, expires__gt=timezone.now())
     if user_id is not None:
-        live = live.filter(user_id=user_id)
-    checksums = list(StatusEntry.objects.filter(pk__in=live.values("entry_id"), status=VALID)
+        records = records.filter(user_id=user_id)
+    checksums = list(StatusEntry.objects.filter(pk__in=records.values("entry_id"), status=VALID)
                      .values_list("token_checksum", flat=True))
     set_status(checksums, INVALID)
     return len(checksums)
@@ -95,7 +101,9 @@ def revoke_all(application_ids: Iterable[int] | QuerySet, *, user_id: int | None
 def live(token: Any) -> tuple[dict[str, Any], StatelessToken] | None:
     """The claims and record of a stateless token this server still honours (what DOT's
     ``AccessToken.is_valid`` says of a stored one), or None: not ours, expired, unknown
-    here, or its entry is no longer VALID."""
+    here, or its entry is no longer VALID (or the mode is off)."""
+    if not enabled():
+        return None
     claims = verified_claims(token)
     exp = claims.get("exp") if claims else None
     if not isinstance(exp, (int, float)) or exp <= timezone.now().timestamp():

@@ -10,7 +10,8 @@ see DOT's ``_save_bearer_token`` flow unchanged; only DOT's writing of the row c
   refresh-token lifecycle reads that row (an orphan refresh token is refused, its
   expiry slides with the access token, reuse protection asks whether it was
   superseded through ``source_refresh_token``);
-- ``revoke_token`` (RFC 7009) marks a stateless token's entry INVALID, else DOT's.
+- ``revoke_token`` (RFC 7009) revokes as DOT does, then marks a stateless token's
+  entry INVALID.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 from oauth2_provider.models import get_access_token_model
 
 from ..tokens.views import remember_issued
-from . import enabled, issues_stateless, services
+from . import issues_stateless, services
 
 
 class StatelessTokenValidatorMixin:
@@ -39,7 +40,7 @@ class StatelessTokenValidatorMixin:
         return access_token
 
     def revoke_token(self, token: str, token_type_hint: str | None, request: Any, *args: Any, **kwargs: Any) -> None:
-        # RFC 7009 §2.1: the hint only speeds up the lookup; a JWT is tried here first.
-        if enabled() and services.revoke(token, request.client):
-            return None
-        return super().revoke_token(token, token_type_hint, request, *args, **kwargs)
+        # DOT's stored tokens first; then a stateless one, whatever the hint (RFC 7009
+        # §2.1: a hint only speeds the lookup up) and whatever the setting now is.
+        super().revoke_token(token, token_type_hint, request, *args, **kwargs)
+        services.revoke(token, request.client)

@@ -18,7 +18,6 @@ from typing import Any
 
 from oauth2_provider.models import get_access_token_model
 
-from .. import stateless_tokens
 from ..conf import app_settings
 from ..core import jose, untrusted_json
 from ..core.errors import InvalidRequest, InvalidScope, InvalidTarget, InvalidToken, UnauthorizedClient
@@ -114,7 +113,7 @@ def subject_claims(token: str | None, token_type: str | None) -> dict[str, Any]:
         raise InvalidRequest("subject_token is invalid")
     checksum = hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
     stored = get_access_token_model().objects.filter(token_checksum=checksum).only("expires", "scope").first()
-    if stored is None and stateless_tokens.enabled() and (honoured := stateless_services.live(token)) is not None:
+    if stored is None and (honoured := stateless_services.live(token)) is not None:
         return honoured[0]  # verified here, its entry VALID: the claims are authoritative
     if stored is None or stored.is_expired():
         raise InvalidRequest("subject_token is invalid, expired or revoked")

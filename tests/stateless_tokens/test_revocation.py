@@ -125,3 +125,16 @@ def test_deleting_a_client_ends_its_stateless_tokens(issue, make_client, introsp
     refused = call_api(token, key)
     assert (refused.status_code, refused.json()["error"]) == (401, "invalid_token")
     assert call_api(kept, key).status_code == 200
+
+
+def test_tokens_issued_before_the_mode_was_turned_off_stay_revocable(settings, issue, make_client, revoke,
+                                                                    mail_tokens, alice, introspect):
+    registered = make_client()
+    token = issue(client=registered)
+    laptop, per_service = mail_tokens(alice)
+    settings.OAUTH_EXT = {**settings.OAUTH_EXT, "ACCESS_TOKENS": {"STATELESS": False}}
+    assert introspect(token) == {"active": False}  # no longer accepted unchecked: refused
+    assert revoke(token, registered).status_code == 200
+    assert entry_status(token) == INVALID
+    revoke_instance(ClientInstance.objects.get(application__client_id=laptop.client_id))
+    assert [entry_status(t) for t in per_service.values()] == [INVALID] * len(per_service)
