@@ -29,7 +29,7 @@ class StatelessTokenValidatorMixin:
         entry = getattr(request, "status_entry", None)
         if entry is None or not issues_stateless(token):
             return super()._create_access_token(expires, request, token, source_refresh_token=source_refresh_token)
-        user_id = getattr(request.user, "pk", None) if request.user is not None else None
+        user_id = getattr(request.user, "pk", None)  # None: client_credentials
         services.record(entry, token["access_token"], application_id=request.client.pk, user_id=user_id,
                         expires=expires)
         access_token = get_access_token_model()(user=request.user, scope=token["scope"], expires=expires,
