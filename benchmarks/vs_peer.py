@@ -5,16 +5,19 @@ The same job on both: client_credentials, ``private_key_jwt`` with the same ES25
 key, scope ``read``, ES256-signed JWT access tokens (RFC 9068), with and without a DPoP
 proof (RFC 9449). Variants, alternated in every round:
 
-* ``ours``   -- the example project under gunicorn, 2 sync workers (BENCHMARKS.md);
-* ``ours+t`` -- the same under gunicorn ``gthread`` (2 workers x ``--threads``), to
-  compare worker models;
+* ``ours``   -- the example project under gunicorn, 2 sync workers (BENCHMARKS.md),
+  access tokens stored (the default);
+* ``ours+s`` -- the same with stateless access tokens (``ACCESS_TOKENS.STATELESS``: no
+  AccessToken row, the status entry and a side record in one statement);
+* ``ours+t``, ``ours+ts`` -- stored and stateless under gunicorn ``gthread`` (2 workers x
+  ``--threads``), to compare worker models;
 * ``peer``   -- node-oidc-provider ``PEER_VERSION`` (npm), 2 cluster workers, its
   default in-memory adapter, JWT access tokens through resource indicators
   (``features.resourceIndicators.getResourceServerInfo`` answering
   ``accessTokenFormat: 'jwt'``), ``features.clientCredentials`` and ``features.dPoP``
   on, ``clientAuthMethods: ['private_key_jwt']``.
 
-each ``stored`` (Bearer) and ``dpop``. The peer is installed by npm into a throwaway
+each ``bearer`` and ``dpop`` (a DPoP proof per request). The peer is installed by npm into a throwaway
 folder (the run's temporary directory, or ``--peer-dir`` to keep it between runs; never
 in the repository). Ours runs on PostgreSQL and Redis on loopback, DEBUG off, persistent
 DB connections, a database and cache prefix of the run's own (``stack.Run``). The load
@@ -44,6 +47,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,7 +61,13 @@ PEER_VERSION = "9.13.3"
 PEER_TOKEN_PATH = "/token"
 SCOPE = "read"
 RESOURCE = "https://api.bench.example"
-VARIANTS = ("ours:stored", "peer:stored", "ours:dpop", "peer:dpop", "ours+t:stored", "ours+t:dpop")
+VARIANTS = ("ours:bearer", "peer:bearer", "ours+s:bearer", "ours:dpop", "peer:dpop", "ours+s:dpop",
+            "ours+t:bearer", "ours+t:dpop", "ours+ts:bearer", "ours+ts:dpop")
+THREADED = ("ours+t", "ours+ts")  # run only with gthread
+STATELESS_SETTINGS = """from example_project.settings import *  # noqa: F403
+
+OAUTH_EXT = {**OAUTH_EXT, "ACCESS_TOKENS": {**OAUTH_EXT.get("ACCESS_TOKENS", {}), "STATELESS": True}}  # noqa: F405
+"""
 PEER_SERVER = r"""
 import cluster from 'node:cluster';
 import Provider from 'oidc-provider';
@@ -248,10 +258,24 @@ def seed_tokens(client_id: str, count: int, run_id: str) -> None:
 
 
 def count_queries(kit: Kit, show: bool) -> dict[str, tuple[int, int]]:
-    """(round trips, writes) of one request of each kind of ours, after an uncounted one."""
+    """(round trips, writes) of one request of each kind of ours, stored and stateless,
+    each after an uncounted one."""
+    from django.conf import settings
+    from django.test import override_settings
+
     counter = stack.QueryCounter(show)
-    counter.after_one(("ours:stored", "ours:dpop"), kit.request)
+    counter.after_one(("ours:bearer", "ours:dpop"), kit.request)
+    conf = settings.OAUTH_EXT
+    with override_settings(OAUTH_EXT={**conf, "ACCESS_TOKENS": {**conf.get("ACCESS_TOKENS", {}), "STATELESS": True}}):
+        counter.after_one(("ours+s:bearer", "ours+s:dpop"), kit.request)
     return counter.counts
+
+
+def stateless_settings(run: stack.Run) -> dict[str, str]:
+    """The run's environment with a settings module that turns stateless tokens on."""
+    module = f"{run.prefix}_stateless"
+    (run.workdir / f"{module}.py").write_text(STATELESS_SETTINGS)
+    return {**run.env, "DJANGO_SETTINGS_MODULE": module, "PYTHONPATH": f"{run.workdir}:{stack.ROOT}"}
 
 
 def es256_verify_seconds(kit: Kit, iterations: int) -> float:
@@ -299,7 +323,7 @@ def run_rounds(run: stack.Run, servers: dict[str, Any], kit: Kit, args: argparse
         raw = run.pool.submit(stack.fire, server.port, requests, args.concurrency, args.batch_timeout, 200).result()
         return stack.Batch.from_fire(raw, server.worker_cpu() - cpu)
 
-    variants = [v for v in VARIANTS if args.gthread or not v.startswith("ours+t")]
+    variants = [v for v in VARIANTS if v.split(":")[0] in servers]
     return stack.alternate(args.rounds, batch, dict.fromkeys(variants, args.requests), dict.fromkeys(variants, args.warmup))
 
 
@@ -309,32 +333,37 @@ def report(results: dict[str, list[stack.Batch]], queries: dict[str, tuple[int, 
     print(f"\n== Token endpoint vs node-oidc-provider {PEER_VERSION}: client_credentials, private_key_jwt ES256, "
           f"JWT access tokens, concurrency {args.concurrency}, median of {args.rounds} rounds")
     print(f"machine: {stack.machine()}; node {subprocess.run(['node', '--version'], capture_output=True, text=True).stdout.strip()}")
-    print(f"requests per round {args.requests}; seeded tokens {args.seed_tokens:,}; ours: gunicorn 2 sync workers"
-          f" (ours+t: gthread, 2 x {args.threads} threads); peer: 2 cluster workers, in-memory adapter\n")
+    print(f"requests per round {args.requests}; seeded tokens {args.seed_tokens:,}; ours: gunicorn 2 sync workers,"
+          f" tokens stored; ours+s: stateless tokens; ours+t / ours+ts: the same under gthread, 2 x {args.threads}"
+          " threads; peer: 2 cluster workers, in-memory adapter\n")
     print(f"{'variant':<16} {'requests/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/req':>10} {'DB trips/req':>12}"
           f" {'writes':>6} {'errors':>6} {'last/first':>10}")
     for v, summary in s.items():
-        trips, writes = queries.get(v.replace("ours+t", "ours"), ("-", "-")) if not v.startswith("peer") else ("0*", "0*")
+        counted = v.replace("ours+ts:", "ours+s:").replace("ours+t:", "ours:")
+        trips, writes = queries.get(counted, ("-", "-")) if not v.startswith("peer") else ("0*", "0*")
         drift = results[v][-1].rps / results[v][0].rps
         print(f"{v:<16} {summary.cells} {trips!s:>12} {writes!s:>6} {summary.errors:>6} {drift:>10.2f}")
     print("(CPU ms/req: user + system CPU of the gunicorn or node workers per request; PostgreSQL and Redis not included."
           " *: the peer keeps clients, replay state and tokens in process memory)")
     print(f"ES256 verify alone (cryptography): {verify * 1e6:.1f} us per call")
     print()
-    width = len("ours+t:stored/peer:stored")
-    for kind in ("stored", "dpop"):
-        stack.print_ratio(results, f"ours:{kind}/peer:{kind}", f"ours:{kind}", f"peer:{kind}", width)
+    width = len("ours+ts:bearer/peer:bearer")
+    for kind in ("bearer", "dpop"):
+        for ours in ("ours", "ours+s", *(THREADED if args.gthread else ())):
+            stack.print_ratio(results, f"{ours}:{kind}/peer:{kind}", f"{ours}:{kind}", f"peer:{kind}", width)
+        stack.print_ratio(results, f"ours+s:{kind}/ours:{kind}", f"ours+s:{kind}", f"ours:{kind}", width)
         if args.gthread:
-            stack.print_ratio(results, f"ours+t:{kind}/peer:{kind}", f"ours+t:{kind}", f"peer:{kind}", width)
             stack.print_ratio(results, f"ours+t:{kind}/ours:{kind}", f"ours+t:{kind}", f"ours:{kind}", width)
     print("\ntargets (informational, never asserted):")
-    for kind in ("stored", "dpop"):
-        ratio = s[f"ours:{kind}"].rps / s[f"peer:{kind}"].rps
-        print(f"  ours/peer {kind:<6} >= 0.6 ........ {ratio:.2f}  {'met' if ratio >= 0.6 else 'MISSED'}")
-        trips = queries[f"ours:{kind}"][0]
-        print(f"  DB round trips {kind:<6} <= 3 ... {trips}  {'met' if trips <= 3 else 'MISSED'}")
-        drift = results[f"ours:{kind}"][-1].rps / results[f"ours:{kind}"][0].rps
-        print(f"  last round within 10% of the first ({kind}) ... {drift:.2f}  {'met' if drift >= 0.9 else 'MISSED'}")
+    for ours, mode, floor, most in (("ours", "stored", 0.6, 3), ("ours+s", "stateless", 1.0, 2)):
+        for kind in ("bearer", "dpop"):
+            ratio = s[f"{ours}:{kind}"].rps / s[f"peer:{kind}"].rps
+            label = f"{mode} {kind}"
+            print(f"  ours/peer {label:<16} >= {floor} ........ {ratio:.2f}  {'met' if ratio >= floor else 'MISSED'}")
+            trips = queries[f"{ours}:{kind}"][0]
+            print(f"  DB round trips {label:<16} <= {most} ... {trips}  {'met' if trips <= most else 'MISSED'}")
+            drift = results[f"{ours}:{kind}"][-1].rps / results[f"{ours}:{kind}"][0].rps
+            print(f"  last round within 10% of the first ({label}) ... {drift:.2f}  {'met' if drift >= 0.9 else 'MISSED'}")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -380,18 +409,18 @@ def main(argv: list[str] | None = None) -> int:
         config = {"issuer": kit.peer_issuer, "port": peer_port, "workers": 2, "client_id": client_id,
                   "client_jwk": jose.public_jwk(client_jwk), "as_jwk": {**as_jwk, "use": "sig"}, "scope": SCOPE,
                   "resource": RESOURCE, "cookie_key": os.urandom(16).hex()}
-        with run.serve() as ours, Peer(folder, node, config, run.workdir / "peer.log") as peer:
+        stateless_env = stateless_settings(run)
+        others = {"ours+s": (stateless_env, "sync", 1)}
+        if args.gthread:
+            others.update({"ours+t": (run.env, "gthread", args.threads), "ours+ts": (stateless_env, "gthread", args.threads)})
+        with run.serve() as ours, Peer(folder, node, config, run.workdir / "peer.log") as peer, ExitStack() as stack_:
             servers = {"ours": ours, "peer": peer}
-            if args.gthread:
-                threaded = stack.Gunicorn(free_port(), run.env, args.workers, run.workdir / "gthread.log",
-                                          worker_class="gthread", threads=args.threads)
-                servers["ours+t"] = threaded.__enter__()
-            try:
-                check_same_job(servers, kit)
-                results = run_rounds(run, servers, kit, args)
-            finally:
-                if args.gthread:
-                    threaded.__exit__()
+            for name, (env, worker_class, threads) in others.items():
+                log = run.workdir / f"gunicorn-{name}.log"
+                servers[name] = stack_.enter_context(stack.Gunicorn(free_port(), env, args.workers, log,
+                                                                    worker_class=worker_class, threads=threads))
+            check_same_job(servers, kit)
+            results = run_rounds(run, servers, kit, args)
         report(results, queries, verify, args)
         return run.exit_code(results)
 

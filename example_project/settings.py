@@ -209,6 +209,7 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-spiffe-bundles": {"task": "oauth_ext.spiffe.refresh_bundles", "schedule": 300.0},
     "prune-pushed-requests": {"task": "oauth_ext.par.prune", "schedule": 600.0},
     "expire-consents": {"task": "oauth_ext.consent.expire", "schedule": 600.0},
+    "prune-stateless-tokens": {"task": "oauth_ext.stateless_tokens.prune", "schedule": 3600.0},
 }
 
 REST_FRAMEWORK = {

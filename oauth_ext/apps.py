@@ -9,6 +9,7 @@ class OAuthExtConfig(AppConfig):
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
         from .clients import receivers as client_receivers  # noqa: F401  (changes forget cached clients)
+        from .stateless_tokens import receivers as stateless_receivers  # noqa: F401  (a deleted client's tokens)
         from .status_list import receivers  # noqa: F401  (revocations set token status)
 
         self.link_user_admin()

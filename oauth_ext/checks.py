@@ -16,6 +16,8 @@ W001 replay cache is per-process while DEBUG is off
 W002 oauth_ext.urls is not routed in front of DOT's urls
 W003 DOT's backend class hides repeated credential parameters
 W004 MTLS.CERTIFICATE_HEADER is set but no proxy is trusted to send it
+W040 ACCESS_TOKENS.STATELESS on but the status list off (in stateless_tokens/checks.py)
+W041 ACCESS_TOKENS.STATELESS on but RESOURCE_SERVER.TOKEN_VALIDATION is "database"
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from .conf import app_settings, unknown_keys
 from .consent import checks as consent_checks
 from .pop import checks as pop_checks
 from .resource_server import checks as resource_server_checks
+from .stateless_tokens import checks as stateless_checks
 
 PER_PROCESS_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",
@@ -112,6 +115,7 @@ def check_configuration(app_configs=None, **kwargs):
     messages.extend(consent_checks.check())
     messages.extend(pop_checks.check())
     messages.extend(resource_server_checks.check())
+    messages.extend(stateless_checks.check())
     return messages
 
 

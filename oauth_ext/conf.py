@@ -261,6 +261,13 @@ DEFAULTS: dict[str, Any] = {
         # Dotted paths to callables ``(request, claims) -> dict`` whose result is
         # merged into every access token's claims; later features add theirs here.
         "CLAIMS_PROVIDERS": [],
+        # Stateless access tokens: no row per token in DOT's AccessToken table, only
+        # the token's status-list entry and a compact side record (client, user,
+        # expiry) written in the same statement. Revocation, instance revocation,
+        # consent withdrawal and introspection go through the status list; resource
+        # servers validate in "jwt" or "introspection" mode. Needs STATUS_LIST.ENABLED.
+        # What a site gives up: docs/architecture.md, "Stateless access tokens".
+        "STATELESS": False,
     },
     "TRANSACTION_TOKENS": {
         # draft-ietf-oauth-transaction-tokens-10 through RFC 8693 token exchange at the

@@ -11,9 +11,10 @@ from .dpop.models import GrantBinding, RefreshTokenBinding
 from .par.models import PushedRequest
 from .software_statements.models import SoftwarePublisher
 from .spiffe.models import SpiffeTrustDomain
+from .stateless_tokens.models import StatelessToken
 from .status_list.models import StatusEntry, StatusList
 from .token_context.models import GrantContext
 
 __all__ = [
-    "AttestationBinding", "Attester", "AuditEntry", "ClientInstance", "ClientProfile", "CodeRedemption", "ConsentCode", "ConsentFamily", "ConsentGrant", "GrantBinding", "GrantContext", "InstanceTemplate", "PushedRequest", "RefreshTokenBinding", "ReplayStoreStart", "SoftwarePublisher", "SpiffeTrustDomain", "StatusEntry", "StatusList",
+    "AttestationBinding", "Attester", "AuditEntry", "ClientInstance", "ClientProfile", "CodeRedemption", "ConsentCode", "ConsentFamily", "ConsentGrant", "GrantBinding", "GrantContext", "InstanceTemplate", "PushedRequest", "RefreshTokenBinding", "ReplayStoreStart", "SoftwarePublisher", "SpiffeTrustDomain", "StatelessToken", "StatusEntry", "StatusList",
 ]

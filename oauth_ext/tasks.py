@@ -11,9 +11,10 @@ from .consent.tasks import expire_consents
 from .par.tasks import prune_pushed_requests
 from .software_statements.tasks import refresh_publisher_keys
 from .spiffe.tasks import refresh_bundles
+from .stateless_tokens.tasks import prune_stateless_tokens
 from .status_list.tasks import rebuild_status_list, reissue_status_lists
 
 __all__ = [
-    "expire_consents", "prune_instances", "prune_pushed_requests", "rebuild_status_list", "refresh_attester_keys",
-    "refresh_bundles", "refresh_publisher_keys", "reissue_status_lists",
+    "expire_consents", "prune_instances", "prune_pushed_requests", "prune_stateless_tokens", "rebuild_status_list",
+    "refresh_attester_keys", "refresh_bundles", "refresh_publisher_keys", "reissue_status_lists",
 ]

@@ -16,6 +16,7 @@ from .dpop.validators import DPoPValidatorMixin
 from .key_binding.validators import KeyBindingValidatorMixin
 from .mtls.validators import MTLSValidatorMixin
 from .pop.validators import PoPValidatorMixin
+from .stateless_tokens.validators import StatelessTokenValidatorMixin
 from .status_list.validators import StatusListValidatorMixin
 from .token_context.validators import TokenContextValidatorMixin
 from .tokens.storage import TokenStorageValidatorMixin
@@ -34,6 +35,7 @@ class OAuth2Validator(
     DPoPValidatorMixin,
     BCPValidatorMixin,
     TokenStorageValidatorMixin,
+    StatelessTokenValidatorMixin,
     DOTValidator,
 ):
     """Order matters where features meet: DPoP verifies the proof first; mTLS reads the
@@ -41,4 +43,5 @@ class OAuth2Validator(
     runs on its result; a ``tmb`` key (deferred key binding) is decided after them all
     and sets the token type last. The RFC 9700 checks sit right on DOT's: a code DOT
     no longer knows is a replay whatever the features think of it. Token storage sits
-    next to DOT: it decides whether DOT's transaction wraps the save."""
+    next to DOT: it decides whether DOT's transaction wraps the save; stateless tokens
+    replace only DOT's row writes, under everything else."""

@@ -22,6 +22,7 @@ from ..core.errors import InvalidClient, InvalidToken
 from ..core.handlers import error_response
 from ..core.oauthlib_errors import from_oauthlib
 from ..pop.keys import introspection_cnf
+from ..stateless_tokens import services as stateless_services
 from ..tokens.claims import jwt_claims, token_type
 
 
@@ -44,6 +45,8 @@ class IntrospectTokenView(DOTIntrospectTokenView):
     def get_token_response(token_value=None, caller=None):
         response = DOTIntrospectTokenView.get_token_response(token_value)
         body = json.loads(response.content)
+        if response.status_code == 200 and not body.get("active"):
+            body = stateless_services.introspect(token_value) or body  # not in DOT's table
         if body.get("active"):
             claims = jwt_claims(token_value)
             # RFC 7662 §2.2: whose token, from which issuer, for which services; a

@@ -20,6 +20,7 @@ from ..audit import services as audit
 from ..clients import cache as client_cache
 from ..conf import app_settings
 from ..core.errors import InvalidClient
+from ..stateless_tokens import services as stateless_services
 from . import stateless
 from .models import ClientInstance
 
@@ -70,6 +71,7 @@ def bind_user(application: Any, user: Any) -> None:
 def delete_tokens(application: Any) -> None:
     # Deleting access tokens marks their status-list entries INVALID (pre_delete).
     get_access_token_model().objects.filter(application=application).delete()
+    stateless_services.revoke_all([application.pk])
     get_refresh_token_model().objects.filter(application=application).delete()
     get_grant_model().objects.filter(application=application).delete()
 

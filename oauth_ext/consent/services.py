@@ -18,6 +18,7 @@ from ..audit import services as audit
 from ..client_instances.models import ClientInstance
 from ..conf import app_settings
 from ..rar import services as rar
+from ..stateless_tokens import services as stateless_services
 from .models import ConsentGrant
 
 logger = logging.getLogger(__name__)
@@ -113,6 +114,7 @@ def _delete_tokens(grants: list[ConsentGrant]) -> None:
         apps = applications_of(grant.software_key)
         # Deleting access tokens marks their status-list entries INVALID (pre_delete).
         get_access_token_model().objects.filter(user_id=grant.user_id, application_id__in=apps).delete()
+        stateless_services.revoke_all(apps, user_id=grant.user_id)
         get_refresh_token_model().objects.filter(user_id=grant.user_id, application_id__in=apps).delete()
         get_grant_model().objects.filter(user_id=grant.user_id, application_id__in=apps).delete()
 

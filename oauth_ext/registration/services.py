@@ -21,6 +21,7 @@ from ..conf import app_settings
 from ..core.errors import InvalidToken
 from ..software_statements.models import SoftwarePublisher
 from ..software_statements.services import statement_metadata, verify_statement
+from ..stateless_tokens import services as stateless_services
 from . import metadata as client_metadata
 
 
@@ -56,6 +57,8 @@ def initial_access_token_valid(token: str | None) -> bool:
         return False
     stored = get_access_token_model().objects.filter(token_checksum=_hash(token)).first()
     scope = app_settings.REGISTRATION.INITIAL_ACCESS_TOKEN_SCOPE
+    if stored is None and (honoured := stateless_services.live(token)) is not None:
+        return scope in str(honoured[0].get("scope", "")).split()
     return stored is not None and stored.is_valid([scope])
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import stateless_tokens
 from . import services
 
 
 class StatusListValidatorMixin:
     def _save_bearer_token(self, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
         entry = getattr(request, "status_entry", None)
-        if entry is not None:
+        if entry is not None and not stateless_tokens.issues_stateless(token):  # else written with its side record
             services.record(*entry, token["access_token"])
         return super()._save_bearer_token(token, request, *args, **kwargs)

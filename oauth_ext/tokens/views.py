@@ -28,11 +28,17 @@ from ..transaction_tokens.services import GRANT_TYPE as TOKEN_EXCHANGE
 _saved: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("oauth_ext_saved_tokens", default=None)
 
 
-@receiver(post_save, sender=get_access_token_model(), dispatch_uid="oauth_ext.tokens.saved")
-def _access_token_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+def remember_issued(instance: Any) -> None:
+    """The access token this request issued, for ``app_authorized``: a saved row, or
+    the unsaved one of a stateless token (``stateless_tokens``)."""
     saved = _saved.get()
     if saved is not None:
         saved[instance.token_checksum] = instance
+
+
+@receiver(post_save, sender=get_access_token_model(), dispatch_uid="oauth_ext.tokens.saved")
+def _access_token_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    remember_issued(instance)
 
 
 class TokenView(DOTTokenView):

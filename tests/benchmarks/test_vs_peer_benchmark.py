@@ -23,11 +23,16 @@ def test_vs_peer_quick_run_prints_the_table(run_quick):
         pytest.skip("node and npm are not installed")
     output = run_quick("vs_peer.py", timeout=420)
 
-    for variant in ("ours:stored", "ours:dpop", "ours\\+t:stored", "ours\\+t:dpop"):
+    for variant in ("ours:bearer", "ours:dpop", "ours\\+t:bearer", "ours\\+t:dpop"):
         row = ROW.format(variant=variant, trips=r"[0-3]", writes=r"\d")
         assert re.search(row, output, re.M), f"no table row for {variant}:\n{output[-4000:]}"
-    for variant in ("peer:stored", "peer:dpop"):
+    for variant in ("ours\\+s:bearer", "ours\\+s:dpop", "ours\\+ts:bearer", "ours\\+ts:dpop"):  # stateless
+        row = ROW.format(variant=variant, trips=r"[0-2]", writes=r"\d")
+        assert re.search(row, output, re.M), f"no table row for {variant}:\n{output[-4000:]}"
+    for variant in ("peer:bearer", "peer:dpop"):
         assert re.search(ROW.format(variant=variant, trips=r"0\*", writes=r"0\*"), output, re.M), output[-4000:]
-    for kind in ("stored", "dpop"):
-        assert re.search(rf"^ours:{kind}/peer:{kind}\s+=\s+\d+\.\d\d\s+\(median per round", output, re.M), output[-4000:]
+    for kind in ("bearer", "dpop"):
+        for ours in ("ours", "ours\\+s"):
+            assert re.search(rf"^{ours}:{kind}/peer:{kind}\s+=\s+\d+\.\d\d\s+\(median per round", output, re.M), output[-4000:]
         assert re.search(rf"^ours\+t:{kind}/ours:{kind}\s+=\s+\d+\.\d\d", output, re.M), output[-4000:]
+        assert re.search(rf"^ours\+s:{kind}/ours:{kind}\s+=\s+\d+\.\d\d", output, re.M), output[-4000:]
