@@ -14,6 +14,6 @@ def authorization_bound(request: Any, claims: dict[str, Any]) -> dict[str, Any]:
     end = int(consent.expires_at.timestamp())
     if claims["exp"] <= end:
         return {}
-    # The response's expires_in and DOT's row follow (ConsentValidatorMixin._save_bearer_token).
+    # The response's expires_in and DOT's row follow (ConsentHooks._save_bearer_token).
     request.expires_in = max(0, end - claims["iat"])
     return {"exp": end}

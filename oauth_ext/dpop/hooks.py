@@ -18,6 +18,7 @@ from ..conf import app_settings
 from ..core.errors import InvalidRequest
 from ..core.issuer import endpoint_url
 from ..core.oauthlib_errors import raised_to_oauthlib
+from ..features import Proceed, Validator
 from . import nonces, proofs
 from .errors import InvalidDPoPProof
 from .models import GrantBinding, RefreshTokenBinding
@@ -46,9 +47,9 @@ def _proves(request: Any, bindings: Any) -> bool:
     return bound is None or (getattr(request, "dpop", None) is not None and request.dpop.jkt == bound)
 
 
-class DPoPValidatorMixin:
-    def validate_grant_type(self, client_id: str, grant_type: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
-        if not super().validate_grant_type(client_id, grant_type, client, request, *args, **kwargs):
+class DPoPHooks:
+    def validate_grant_type(self, validator: Validator, proceed: Proceed, client_id: str, grant_type: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
+        if not proceed(client_id, grant_type, client, request, *args, **kwargs):
             return False
         # Combined-mode attestation verified the proof already while authenticating.
         # vars(): an oauthlib request answers other lookups with body parameters.
@@ -58,33 +59,33 @@ class DPoPValidatorMixin:
                 request.dpop = token_endpoint_proof(request)
         return True
 
-    def validate_code(self, client_id: str, code: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
-        if not super().validate_code(client_id, code, client, request, *args, **kwargs):
+    def validate_code(self, validator: Validator, proceed: Proceed, client_id: str, code: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
+        if not proceed(client_id, code, client, request, *args, **kwargs):
             return False
         # §10: the proof's key must be the one named by dpop_jkt at authorization.
         return _proves(request, GrantBinding.objects.filter(grant__code=code, grant__application=client))
 
-    def save_authorization_code(self, client_id: str, code: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> None:
+    def save_authorization_code(self, validator: Validator, proceed: Proceed, client_id: str, code: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> None:
         dpop_jkt = getattr(request, "dpop_jkt", None)
         if dpop_jkt is not None and not (isinstance(dpop_jkt, str) and 0 < len(dpop_jkt) <= 128):
             with raised_to_oauthlib():
                 raise InvalidRequest("dpop_jkt is not a JWK thumbprint")
-        super().save_authorization_code(client_id, code, request, *args, **kwargs)
+        proceed(client_id, code, request, *args, **kwargs)
         if dpop_jkt and app_settings.DPOP.ENABLED:
             grant = get_grant_model().objects.get(code=code["code"], application=request.client)
             GrantBinding.objects.create(grant=grant, jkt=dpop_jkt)
 
-    def validate_refresh_token(self, refresh_token: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
-        if not super().validate_refresh_token(refresh_token, client, request, *args, **kwargs):
+    def validate_refresh_token(self, validator: Validator, proceed: Proceed, refresh_token: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
+        if not proceed(refresh_token, client, request, *args, **kwargs):
             return False
         instance = getattr(request, "refresh_token_instance", None)
         # §5: a public client's refresh token works only with the key it was bound to.
         return _proves(request, RefreshTokenBinding.objects.filter(refresh_token=instance))
 
-    def _save_bearer_token(self, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
+    def _save_bearer_token(self, validator: Validator, proceed: Proceed, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
         """Inside DOT's transaction (the storage hook DOT documents): the binding
         commits with the refresh token."""
-        result = super()._save_bearer_token(token, request, *args, **kwargs)
+        result = proceed(token, request, *args, **kwargs)
         proof = getattr(request, "dpop", None)
         if proof is None:
             return result

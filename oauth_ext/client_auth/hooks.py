@@ -14,25 +14,26 @@ from typing import Any
 
 from ..core.errors import InvalidClient, OAuthError
 from ..core.oauthlib_errors import raised_to_oauthlib, to_oauthlib
+from ..features import Proceed, Validator
 from . import registry
 
 logger = logging.getLogger(__name__)
 
 
-class ClientAuthValidatorMixin:
-    def client_authentication_required(self, request: Any, *args: Any, **kwargs: Any) -> bool:
+class ClientAuthHooks:
+    def client_authentication_required(self, validator: Validator, proceed: Proceed, request: Any, *args: Any, **kwargs: Any) -> bool:
         with raised_to_oauthlib():
             if any(m.presented(request) for m in registry.methods()):
                 return True
-        return super().client_authentication_required(request, *args, **kwargs)
+        return proceed(request, *args, **kwargs)
 
-    def authenticate_client(self, request: Any, *args: Any, **kwargs: Any) -> bool:
+    def authenticate_client(self, validator: Validator, proceed: Proceed, request: Any, *args: Any, **kwargs: Any) -> bool:
         try:
             method = registry.authenticate(request)
             if method is not None:
                 request.client_auth_method = method.name
                 return True
-            if not super().authenticate_client(request, *args, **kwargs):
+            if not proceed(request, *args, **kwargs):
                 return False
             used = "client_secret_basic" if "client_secret_basic" in registry.presented_mechanisms(request) else "client_secret_post"
             self._enforce_registered_method(request.client, used)
@@ -45,8 +46,8 @@ class ClientAuthValidatorMixin:
             logger.info("client authentication refused: %s: %s", exc.error, exc.reason)
             raise to_oauthlib(exc) from exc
 
-    def authenticate_client_id(self, client_id: str, request: Any, *args: Any, **kwargs: Any) -> bool:
-        if not super().authenticate_client_id(client_id, request, *args, **kwargs):
+    def authenticate_client_id(self, validator: Validator, proceed: Proceed, client_id: str, request: Any, *args: Any, **kwargs: Any) -> bool:
+        if not proceed(client_id, request, *args, **kwargs):
             return False
         try:
             self._enforce_registered_method(request.client, "none")
@@ -56,13 +57,13 @@ class ClientAuthValidatorMixin:
             return False
         return True
 
-    def _load_application(self, client_id: str, request: Any) -> Any:
+    def _load_application(self, validator: Validator, proceed: Proceed, client_id: str, request: Any) -> Any:
         # DOT's one lookup of a client by id. PostgreSQL refuses NUL in text, so such
         # an id (sent in the form or inside Basic credentials) would be a 500; it
         # names no client, and is answered as an unknown one.
         if isinstance(client_id, str) and "\x00" in client_id:
             return None
-        return super()._load_application(client_id, request)
+        return proceed(client_id, request)
 
     @staticmethod
     def _enforce_registered_method(client: Any, used: str) -> None:

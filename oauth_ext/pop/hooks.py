@@ -22,6 +22,7 @@ from ..core import jose
 from ..core import jwks as key_sets
 from ..core.errors import InvalidRequest, InvalidTarget
 from ..core.oauthlib_errors import raised_to_oauthlib
+from ..features import Proceed, Validator
 from ..tokens.claims import jwt_claims
 from . import keys, resources
 from .errors import InvalidTokenType
@@ -99,9 +100,9 @@ def pop_request(request: Any) -> PoPRequest | None:
     return PoPRequest(resource=requested[0])
 
 
-class PoPValidatorMixin:
-    def validate_grant_type(self, client_id: str, grant_type: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
-        if not super().validate_grant_type(client_id, grant_type, client, request, *args, **kwargs):
+class PoPHooks:
+    def validate_grant_type(self, validator: Validator, proceed: Proceed, client_id: str, grant_type: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
+        if not proceed(client_id, grant_type, client, request, *args, **kwargs):
             return False
         request.pop = None
         if app_settings.POP.ENABLED:
@@ -109,8 +110,8 @@ class PoPValidatorMixin:
                 request.pop = pop_request(request)
         return True
 
-    def save_bearer_token(self, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
-        result = super().save_bearer_token(token, request, *args, **kwargs)
+    def save_bearer_token(self, validator: Validator, proceed: Proceed, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
+        result = proceed(token, request, *args, **kwargs)
         pop = getattr(request, "pop", None)
         if pop is not None:
             token["token_type"] = "pop"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from oauth2_provider.models import get_grant_model, get_refresh_token_model
 from oauthlib.oauth2.rfc6749.errors import CustomOAuth2Error
 
+from ..features import Proceed, Validator
 from ..rar import services as rar
 from ..rar.errors import InvalidAuthorizationDetails
 from ..tokens.claims import jwt_claims
@@ -52,14 +53,14 @@ def _touch(rt: Any) -> datetime.datetime:
     return rt.updated
 
 
-class ConsentValidatorMixin:
-    def validate_scopes(self, client_id: str, scopes: list[str], client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
+class ConsentHooks:
+    def validate_scopes(self, validator: Validator, proceed: Proceed, client_id: str, scopes: list[str], client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
         resources.check_known(request, resources.requested(request))
         request.oauth_ext_details = _details(request)
-        return super().validate_scopes(client_id, scopes, client, request, *args, **kwargs)
+        return proceed(client_id, scopes, client, request, *args, **kwargs)
 
-    def save_authorization_code(self, client_id: str, code: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> None:
-        super().save_authorization_code(client_id, code, request, *args, **kwargs)
+    def save_authorization_code(self, validator: Validator, proceed: Proceed, client_id: str, code: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> None:
+        proceed(client_id, code, request, *args, **kwargs)
         details = getattr(request, "oauth_ext_details", None) or []
         consent = services.active_grant(request.user, request.client)
         asked = services.Requested(list(request.scopes or []), resources.requested(request), details)
@@ -69,8 +70,8 @@ class ConsentValidatorMixin:
             grant = get_grant_model().objects.get(code=code["code"], application=request.client)
             ConsentCode.objects.create(grant=grant, consent=consent, authorization_details=details)
 
-    def validate_code(self, client_id: str, code: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
-        if not super().validate_code(client_id, code, client, request, *args, **kwargs):
+    def validate_code(self, validator: Validator, proceed: Proceed, client_id: str, code: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
+        if not proceed(client_id, code, client, request, *args, **kwargs):
             return False
         granted = get_grant_model().objects.filter(code=code, application=client).values_list("resource", flat=True).first()
         self._narrow_to_resources(request, list(granted or []))
@@ -103,8 +104,8 @@ class ConsentValidatorMixin:
             raise CustomOAuth2Error(error="invalid_scope", description="nothing granted for that resource", request=request)
         request.scopes = scopes
 
-    def validate_refresh_token(self, refresh_token: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
-        if not super().validate_refresh_token(refresh_token, client, request, *args, **kwargs):
+    def validate_refresh_token(self, validator: Validator, proceed: Proceed, refresh_token: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
+        if not proceed(refresh_token, client, request, *args, **kwargs):
             return False
         rt = request.refresh_token_instance
         family = ConsentFamily.objects.select_related("consent").filter(token_family=rt.token_family).first()
@@ -128,20 +129,20 @@ class ConsentValidatorMixin:
             request.resource = list(family.resources)
         return True
 
-    def get_original_scopes(self, refresh_token: str, request: Any, *args: Any, **kwargs: Any) -> list[str]:
+    def get_original_scopes(self, validator: Validator, proceed: Proceed, refresh_token: str, request: Any, *args: Any, **kwargs: Any) -> list[str]:
         family = getattr(request, "oauth_ext_family", None)
         if family is None:
-            return super().get_original_scopes(refresh_token, request, *args, **kwargs)
+            return proceed(refresh_token, request, *args, **kwargs)
         scopes = resources.scopes_for(resources.requested(request), family.scopes)
         if family.scopes and not scopes:
             raise CustomOAuth2Error(error="invalid_scope", description="nothing granted for that resource", request=request)
         return scopes
 
-    def get_authorization_code_scopes(self, client_id: str, code: str, redirect_uri: str, request: Any) -> list[str]:
-        scopes = super().get_authorization_code_scopes(client_id, code, redirect_uri, request)
+    def get_authorization_code_scopes(self, validator: Validator, proceed: Proceed, client_id: str, code: str, redirect_uri: str, request: Any) -> list[str]:
+        scopes = proceed(client_id, code, redirect_uri, request)
         return resources.scopes_for(resources.requested(request), scopes)
 
-    def _save_bearer_token(self, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
+    def _save_bearer_token(self, validator: Validator, proceed: Proceed, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
         family = getattr(request, "oauth_ext_family", None)
         asked = resources.requested(request)
         last_used = timezone.now()  # a new refresh token, unless it stays
@@ -153,7 +154,7 @@ class ConsentValidatorMixin:
         consent = getattr(request, "oauth_ext_consent", None)
         if consent is not None:
             token["expires_in"] = int(request.expires_in)  # clipped to the consent (consent/claims.py)
-        result = super()._save_bearer_token(token, request, *args, **kwargs)
+        result = proceed(token, request, *args, **kwargs)
         if consent is not None and request.grant_type == "authorization_code" and token.get("refresh_token"):
             self._record_family(token, request, consent)
         details = getattr(request, "oauth_ext_details", None)

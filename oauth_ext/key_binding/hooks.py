@@ -6,13 +6,14 @@ from typing import Any
 
 from ..core.errors import InvalidRequest
 from ..core.oauthlib_errors import raised_to_oauthlib
+from ..features import Proceed, Validator
 from ..tokens.claims import token_type
 from .services import requested_confirmation
 
 
-class KeyBindingValidatorMixin:
-    def validate_grant_type(self, client_id: str, grant_type: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
-        if not super().validate_grant_type(client_id, grant_type, client, request, *args, **kwargs):
+class KeyBindingHooks:
+    def validate_grant_type(self, validator: Validator, proceed: Proceed, client_id: str, grant_type: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
+        if not proceed(client_id, grant_type, client, request, *args, **kwargs):
             return False
         with raised_to_oauthlib():
             request.deferred_cnf = requested_confirmation(request)
@@ -20,8 +21,8 @@ class KeyBindingValidatorMixin:
                 raise InvalidRequest("tmb cannot be combined with a PoP key request")
         return True
 
-    def _save_bearer_token(self, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
-        result = super()._save_bearer_token(token, request, *args, **kwargs)
+    def _save_bearer_token(self, validator: Validator, proceed: Proceed, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
+        result = proceed(token, request, *args, **kwargs)
         cnf = getattr(request, "deferred_cnf", None)
         if cnf is not None:
             # The token type follows the key it is bound to, not the requester's proof.

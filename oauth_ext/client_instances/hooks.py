@@ -7,18 +7,19 @@ from typing import Any
 
 from ..clients.services import get_profile
 from ..core.errors import InvalidClient
+from ..features import Proceed, Validator
 from . import stateless
 from .services import bind_user, ensure_active, instance_of
 
 
-class ClientInstanceValidatorMixin:
-    def validate_client_id(self, client_id: str, request: Any, *args: Any, **kwargs: Any) -> bool:
+class ClientInstanceHooks:
+    def validate_client_id(self, validator: Validator, proceed: Proceed, client_id: str, request: Any, *args: Any, **kwargs: Any) -> bool:
         try:
             if stateless.is_stateless(client_id):
                 stateless.materialize(client_id)  # first use at the authorization endpoint
         except InvalidClient:
             return False
-        if not super().validate_client_id(client_id, request, *args, **kwargs):
+        if not proceed(client_id, request, *args, **kwargs):
             return False
         try:
             ensure_active(request.client)
@@ -26,14 +27,14 @@ class ClientInstanceValidatorMixin:
             return False
         return True
 
-    def client_authentication_required(self, request: Any, *args: Any, **kwargs: Any) -> bool:
+    def client_authentication_required(self, validator: Validator, proceed: Proceed, request: Any, *args: Any, **kwargs: Any) -> bool:
         from ..par import dynamic
 
         if request.client_id == dynamic.DYNAMIC_CLIENT_ID:
             return False  # ephemeral clients are public; their DPoP key is what they prove
-        return super().client_authentication_required(request, *args, **kwargs)
+        return proceed(request, *args, **kwargs)
 
-    def authenticate_client_id(self, client_id: str, request: Any, *args: Any, **kwargs: Any) -> bool:
+    def authenticate_client_id(self, validator: Validator, proceed: Proceed, client_id: str, request: Any, *args: Any, **kwargs: Any) -> bool:
         from ..par import dynamic
 
         if client_id == dynamic.DYNAMIC_CLIENT_ID:
@@ -42,22 +43,22 @@ class ClientInstanceValidatorMixin:
             except InvalidClient:
                 return False
             client_id = request.client_id = request.client.client_id
-        return super().authenticate_client_id(client_id, request, *args, **kwargs)
+        return proceed(client_id, request, *args, **kwargs)
 
-    def validate_scopes(self, client_id: str, scopes: list[str], client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
-        if not super().validate_scopes(client_id, scopes, client, request, *args, **kwargs):
+    def validate_scopes(self, validator: Validator, proceed: Proceed, client_id: str, scopes: list[str], client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
+        if not proceed(client_id, scopes, client, request, *args, **kwargs):
             return False
         registered = _registered_scope(client)
         return registered is None or set(scopes) <= set(registered)
 
-    def get_default_scopes(self, client_id: str, request: Any, *args: Any, **kwargs: Any) -> list[str]:
+    def get_default_scopes(self, validator: Validator, proceed: Proceed, client_id: str, request: Any, *args: Any, **kwargs: Any) -> list[str]:
         registered = _registered_scope(request.client) if request.client is not None else None
         if registered is not None:
             return registered
-        return super().get_default_scopes(client_id, request, *args, **kwargs)
+        return proceed(client_id, request, *args, **kwargs)
 
-    def save_bearer_token(self, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
-        result = super().save_bearer_token(token, request, *args, **kwargs)
+    def save_bearer_token(self, validator: Validator, proceed: Proceed, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
+        result = proceed(token, request, *args, **kwargs)
         if request.client is not None and instance_of(request.client) is not None:
             bind_user(request.client, getattr(request, "user", None))
         return result

@@ -10,12 +10,13 @@ from ..clients.services import get_profile
 from ..conf import app_settings
 from ..core.errors import InvalidRequest
 from ..core.oauthlib_errors import raised_to_oauthlib
+from ..features import Proceed, Validator
 from . import certificates
 
 
-class MTLSValidatorMixin:
-    def validate_grant_type(self, client_id: str, grant_type: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
-        if not super().validate_grant_type(client_id, grant_type, client, request, *args, **kwargs):
+class MTLSHooks:
+    def validate_grant_type(self, validator: Validator, proceed: Proceed, client_id: str, grant_type: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
+        if not proceed(client_id, grant_type, client, request, *args, **kwargs):
             return False
         certificate = certificates.client_certificate(request) if app_settings.MTLS.CERTIFICATE_HEADER else None
         request.client_certificate = certificate

@@ -6,12 +6,13 @@ from typing import Any
 
 from oauth2_provider.models import get_grant_model
 
+from ..features import Proceed, Validator
 from .models import GrantContext
 
 
-class TokenContextValidatorMixin:
-    def save_authorization_code(self, client_id: str, code: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> None:
-        super().save_authorization_code(client_id, code, request, *args, **kwargs)
+class TokenContextHooks:
+    def save_authorization_code(self, validator: Validator, proceed: Proceed, client_id: str, code: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> None:
+        proceed(client_id, code, request, *args, **kwargs)
         used = []
         if getattr(request, "request_uri", None):  # a pushed request (our authorization view keeps it in the query)
             used.append("par")

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..features import Proceed, Validator
 from . import services
 
 
-class StatusListValidatorMixin:
-    def _save_bearer_token(self, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
+class StatusListHooks:
+    def _save_bearer_token(self, validator: Validator, proceed: Proceed, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
         entry = getattr(request, "status_entry", None)
         if entry is not None:
             services.record(*entry, token["access_token"])
-        return super()._save_bearer_token(token, request, *args, **kwargs)
+        return proceed(token, request, *args, **kwargs)

@@ -8,21 +8,22 @@ from typing import Any
 
 from oauth2_provider.models import get_refresh_token_model
 
+from ..features import Proceed, Validator
 from .models import AttestationBinding
 
 
-class AttestationValidatorMixin:
-    def validate_refresh_token(self, refresh_token: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
-        if not super().validate_refresh_token(refresh_token, client, request, *args, **kwargs):
+class AttestationHooks:
+    def validate_refresh_token(self, validator: Validator, proceed: Proceed, refresh_token: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
+        if not proceed(refresh_token, client, request, *args, **kwargs):
             return False
         instance = getattr(request, "refresh_token_instance", None)
         bound = AttestationBinding.objects.filter(refresh_token=instance).values_list("jkt", flat=True).first()
         attestation = vars(request).get("attestation")  # set by our method, never a body parameter
         return bound is None or (attestation is not None and attestation.jkt == bound)
 
-    def _save_bearer_token(self, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
+    def _save_bearer_token(self, validator: Validator, proceed: Proceed, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
         """Inside DOT's transaction: the binding commits with the refresh token."""
-        result = super()._save_bearer_token(token, request, *args, **kwargs)
+        result = proceed(token, request, *args, **kwargs)
         attestation = vars(request).get("attestation")
         if attestation is not None and token.get("refresh_token"):
             checksum = hashlib.sha256(token["refresh_token"].encode("utf-8")).hexdigest()

@@ -14,9 +14,11 @@ from typing import Any
 
 from django.db import connection
 
+from ..features import Proceed, Validator
 
-class TokenStorageValidatorMixin:
-    def save_bearer_token(self, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
+
+class TokenStorageHooks:
+    def save_bearer_token(self, validator: Validator, proceed: Proceed, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
         if request.grant_type == "client_credentials" and not token.get("refresh_token") and connection.get_autocommit():
-            return self._save_bearer_token(token, request, *args, **kwargs)
-        return super().save_bearer_token(token, request, *args, **kwargs)
+            return validator._save_bearer_token(token, request, *args, **kwargs)
+        return proceed(token, request, *args, **kwargs)
