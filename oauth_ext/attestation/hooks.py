@@ -8,6 +8,7 @@ from typing import Any
 
 from oauth2_provider.models import get_refresh_token_model
 
+from .. import context
 from ..features import Proceed, Validator
 from .models import AttestationBinding
 
@@ -18,13 +19,13 @@ class AttestationHooks:
             return False
         instance = getattr(request, "refresh_token_instance", None)
         bound = AttestationBinding.objects.filter(refresh_token=instance).values_list("jkt", flat=True).first()
-        attestation = vars(request).get("attestation")  # set by our method, never a body parameter
+        attestation = context.of(request).attestation  # set by our method, never a body parameter
         return bound is None or (attestation is not None and attestation.jkt == bound)
 
     def _save_bearer_token(self, validator: Validator, proceed: Proceed, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
         """Inside DOT's transaction: the binding commits with the refresh token."""
         result = proceed(token, request, *args, **kwargs)
-        attestation = vars(request).get("attestation")
+        attestation = context.of(request).attestation
         if attestation is not None and token.get("refresh_token"):
             checksum = hashlib.sha256(token["refresh_token"].encode("utf-8")).hexdigest()
             instance = get_refresh_token_model().objects.filter(token_checksum=checksum, revoked__isnull=True).first()

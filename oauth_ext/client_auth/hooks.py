@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from .. import context
 from ..core.errors import InvalidClient, OAuthError
 from ..core.oauthlib_errors import raised_to_oauthlib, to_oauthlib
 from ..features import Proceed, Validator
@@ -31,13 +32,13 @@ class ClientAuthHooks:
         try:
             method = registry.authenticate(request)
             if method is not None:
-                request.client_auth_method = method.name
+                context.of(request).client_auth_method = method.name
                 return True
             if not proceed(request, *args, **kwargs):
                 return False
             used = "client_secret_basic" if "client_secret_basic" in registry.presented_mechanisms(request) else "client_secret_post"
             self._enforce_registered_method(request.client, used)
-            request.client_auth_method = used
+            context.of(request).client_auth_method = used
             return True
         except InvalidClient as exc:
             logger.info("client authentication failed: %s", exc.reason)
@@ -51,7 +52,7 @@ class ClientAuthHooks:
             return False
         try:
             self._enforce_registered_method(request.client, "none")
-            request.client_auth_method = "none"
+            context.of(request).client_auth_method = "none"
         except InvalidClient as exc:
             logger.info("client authentication failed: %s", exc.reason)
             return False

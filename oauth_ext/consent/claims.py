@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import context
+
 
 def authorization_bound(request: Any, claims: dict[str, Any]) -> dict[str, Any]:
-    consent = getattr(request, "oauth_ext_consent", None)
+    consent = context.of(request).consent
     if consent is None or consent.expires_at is None:
         return {}
     end = int(consent.expires_at.timestamp())

@@ -15,6 +15,7 @@ from django.utils import timezone
 from oauth2_provider.models import get_grant_model, get_refresh_token_model
 from oauthlib.oauth2.rfc6749.errors import CustomOAuth2Error
 
+from .. import context
 from ..features import Proceed, Validator
 from ..rar import services as rar
 from ..rar.errors import InvalidAuthorizationDetails
@@ -56,12 +57,12 @@ def _touch(rt: Any) -> datetime.datetime:
 class ConsentHooks:
     def validate_scopes(self, validator: Validator, proceed: Proceed, client_id: str, scopes: list[str], client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
         resources.check_known(request, resources.requested(request))
-        request.oauth_ext_details = _details(request)
+        context.of(request).details = _details(request)
         return proceed(client_id, scopes, client, request, *args, **kwargs)
 
     def save_authorization_code(self, validator: Validator, proceed: Proceed, client_id: str, code: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> None:
         proceed(client_id, code, request, *args, **kwargs)
-        details = getattr(request, "oauth_ext_details", None) or []
+        details = context.of(request).details or []
         consent = services.active_grant(request.user, request.client)
         asked = services.Requested(list(request.scopes or []), resources.requested(request), details)
         if consent is not None and services.missing(consent, asked):
@@ -77,12 +78,12 @@ class ConsentHooks:
         self._narrow_to_resources(request, list(granted or []))
         link = ConsentCode.objects.select_related("consent").filter(grant__code=code, grant__application=client).first()
         if link is None:
-            request.oauth_ext_details = _narrowed_details(request, [])
+            context.of(request).details = _narrowed_details(request, [])
             return True
         if link.consent is not None and not link.consent.is_active:
             return False
-        request.oauth_ext_consent = link.consent
-        request.oauth_ext_details = _narrowed_details(request, link.authorization_details)
+        context.of(request).consent = link.consent
+        context.of(request).details = _narrowed_details(request, link.authorization_details)
         if granted and not resources.requested(request):
             request.resource = list(granted)  # the access token's aud: every granted resource
         return True
@@ -117,9 +118,9 @@ class ConsentHooks:
         # authorizations are invalid_grant.
         if not family.consent.is_active or (deadline is not None and deadline <= now):
             return False
-        request.oauth_ext_consent = family.consent
-        request.oauth_ext_family = family
-        request.oauth_ext_details = _narrowed_details(request, family.authorization_details)
+        context.of(request).consent = family.consent
+        context.of(request).family = family
+        context.of(request).details = _narrowed_details(request, family.authorization_details)
         outside = [r for r in resources.requested(request) if r not in family.resources]
         if family.resources and outside:
             raise CustomOAuth2Error(error="invalid_target", description=f"{outside[0]!r} is not in the grant",
@@ -130,7 +131,7 @@ class ConsentHooks:
         return True
 
     def get_original_scopes(self, validator: Validator, proceed: Proceed, refresh_token: str, request: Any, *args: Any, **kwargs: Any) -> list[str]:
-        family = getattr(request, "oauth_ext_family", None)
+        family = context.of(request).family
         if family is None:
             return proceed(refresh_token, request, *args, **kwargs)
         scopes = resources.scopes_for(resources.requested(request), family.scopes)
@@ -143,7 +144,7 @@ class ConsentHooks:
         return resources.scopes_for(resources.requested(request), scopes)
 
     def _save_bearer_token(self, validator: Validator, proceed: Proceed, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
-        family = getattr(request, "oauth_ext_family", None)
+        family = context.of(request).family
         asked = resources.requested(request)
         last_used = timezone.now()  # a new refresh token, unless it stays
         if family is not None and asked and set(asked) != set(family.resources):
@@ -151,13 +152,13 @@ class ConsentHooks:
             # as it is, for the client's other resources (RFC 6749 §6: "MAY issue").
             token.pop("refresh_token", None)
             last_used = _touch(request.refresh_token_instance)
-        consent = getattr(request, "oauth_ext_consent", None)
+        consent = context.of(request).consent
         if consent is not None:
             token["expires_in"] = int(request.expires_in)  # clipped to the consent (consent/claims.py)
         result = proceed(token, request, *args, **kwargs)
         if consent is not None and request.grant_type == "authorization_code" and token.get("refresh_token"):
             self._record_family(token, request, consent)
-        details = getattr(request, "oauth_ext_details", None)
+        details = context.of(request).details
         if details:
             # RFC 9396 §7: the granted details, as the access token carries them.
             token["authorization_details"] = rar.for_resources(details, asked)

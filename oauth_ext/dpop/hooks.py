@@ -13,6 +13,7 @@ from typing import Any
 
 from oauth2_provider.models import get_grant_model, get_refresh_token_model
 
+from .. import context
 from ..clients.services import get_profile
 from ..conf import app_settings
 from ..core.errors import InvalidRequest
@@ -44,7 +45,8 @@ def token_endpoint_proof(request: Any) -> proofs.Proof | None:
 def _proves(request: Any, bindings: Any) -> bool:
     """No binding, or the request's proof is signed by the bound key."""
     bound = bindings.values_list("jkt", flat=True).first()
-    return bound is None or (getattr(request, "dpop", None) is not None and request.dpop.jkt == bound)
+    proof = context.of(request).dpop
+    return bound is None or (proof is not None and proof.jkt == bound)
 
 
 class DPoPHooks:
@@ -52,11 +54,10 @@ class DPoPHooks:
         if not proceed(client_id, grant_type, client, request, *args, **kwargs):
             return False
         # Combined-mode attestation verified the proof already while authenticating.
-        # vars(): an oauthlib request answers other lookups with body parameters.
-        request.dpop = vars(request).get("dpop")
-        if app_settings.DPOP.ENABLED and request.dpop is None:
+        state = context.of(request)
+        if app_settings.DPOP.ENABLED and state.dpop is None:
             with raised_to_oauthlib():
-                request.dpop = token_endpoint_proof(request)
+                state.dpop = token_endpoint_proof(request)
         return True
 
     def validate_code(self, validator: Validator, proceed: Proceed, client_id: str, code: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
@@ -86,7 +87,7 @@ class DPoPHooks:
         """Inside DOT's transaction (the storage hook DOT documents): the binding
         commits with the refresh token."""
         result = proceed(token, request, *args, **kwargs)
-        proof = getattr(request, "dpop", None)
+        proof = context.of(request).dpop
         if proof is None:
             return result
         # The dict is the response body oauthlib serialises after saving (§5).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import context
 from ..core.errors import InvalidRequest
 from ..core.oauthlib_errors import raised_to_oauthlib
 from ..features import Proceed, Validator
@@ -16,14 +17,14 @@ class KeyBindingHooks:
         if not proceed(client_id, grant_type, client, request, *args, **kwargs):
             return False
         with raised_to_oauthlib():
-            request.deferred_cnf = requested_confirmation(request)
-            if request.deferred_cnf is not None and getattr(request, "pop", None) is not None:
+            context.of(request).deferred_cnf = requested_confirmation(request)
+            if context.of(request).deferred_cnf is not None and context.of(request).pop is not None:
                 raise InvalidRequest("tmb cannot be combined with a PoP key request")
         return True
 
     def _save_bearer_token(self, validator: Validator, proceed: Proceed, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
         result = proceed(token, request, *args, **kwargs)
-        cnf = getattr(request, "deferred_cnf", None)
+        cnf = context.of(request).deferred_cnf
         if cnf is not None:
             # The token type follows the key it is bound to, not the requester's proof.
             token["token_type"] = token_type({"cnf": cnf})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import context
 from ..clients.services import get_profile
 from ..conf import app_settings
 from ..core.errors import InvalidRequest
@@ -19,7 +20,7 @@ class MTLSHooks:
         if not proceed(client_id, grant_type, client, request, *args, **kwargs):
             return False
         certificate = certificates.client_certificate(request) if app_settings.MTLS.CERTIFICATE_HEADER else None
-        request.client_certificate = certificate
+        context.of(request).client_certificate = certificate
         profile = get_profile(request.client) if request.client is not None else None
         if certificate is None and profile is not None and profile.tls_client_certificate_bound_access_tokens:
             with raised_to_oauthlib():

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .. import context
 from ..client_auth.registry import body_param
 from ..clients.services import client_keys, get_profile
 from ..conf import app_settings
@@ -57,8 +58,8 @@ def _registered_key(request: Any, kid: str) -> dict[str, Any]:
 def _assertion_key_thumbprint(request: Any) -> str | None:
     """Thumbprint of the registered key that verified this request's ``private_key_jwt``
     assertion: signing it proved possession of that key."""
-    assertion = vars(request).get("_oauth_ext_assertion")  # vars(): never a body parameter
-    if vars(request).get("client_auth_method") != "private_key_jwt" or not assertion:
+    assertion = context.of(request).assertion
+    if context.of(request).client_auth_method != "private_key_jwt" or not assertion:
         return None
     profile = get_profile(request.client)
     header = assertion[0]
@@ -82,7 +83,7 @@ def pop_request(request: Any) -> PoPRequest | None:
             raise InvalidRequest("req_cnf must hold a public JWK or the kid of a registered key", reason=str(exc)) from exc
         jwk = cnf["jwk"] if "jwk" in cnf else _registered_key(request, cnf["kid"])
         thumbprint = jose.jwk_thumbprint(jwk)
-        proof = getattr(request, "dpop", None)
+        proof = context.of(request).dpop
         proven = proof is not None and proof.jkt == thumbprint
         if "kid" in cnf and not proven:
             proven = _assertion_key_thumbprint(request) == thumbprint
@@ -104,15 +105,15 @@ class PoPHooks:
     def validate_grant_type(self, validator: Validator, proceed: Proceed, client_id: str, grant_type: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
         if not proceed(client_id, grant_type, client, request, *args, **kwargs):
             return False
-        request.pop = None
+        context.of(request).pop = None
         if app_settings.POP.ENABLED:
             with raised_to_oauthlib():
-                request.pop = pop_request(request)
+                context.of(request).pop = pop_request(request)
         return True
 
     def save_bearer_token(self, validator: Validator, proceed: Proceed, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
         result = proceed(token, request, *args, **kwargs)
-        pop = getattr(request, "pop", None)
+        pop = context.of(request).pop
         if pop is not None:
             token["token_type"] = "pop"
             claims = jwt_claims(token["access_token"])

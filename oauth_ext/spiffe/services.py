@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import math
 import time
 from typing import Any
 
@@ -13,6 +12,7 @@ from django.utils import timezone
 from ..conf import app_settings
 from ..core import fetch, jose, trust
 from ..core.errors import InvalidClient, InvalidRequest
+from ..core.time_claims import Clock, clock_skew, is_numeric_date
 from . import bundles, ids
 from .models import SpiffeTrustDomain
 
@@ -66,9 +66,6 @@ def current_bundle(domain: SpiffeTrustDomain, *, refetch: bool = False) -> bundl
     return bundles.parse(domain.bundle)
 
 
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
 
 def unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
     try:
@@ -103,16 +100,16 @@ def verify_jwt_svid(token: str, *, now: float | None = None) -> dict[str, Any]:
         raise InvalidClient(reason=f"JWT-SVID of {domain}: {exc}") from exc
     conf = app_settings.SPIFFE
     exp, iat, nbf = claims.get("exp"), claims.get("iat"), claims.get("nbf")
-    if not _number(exp) or exp <= now - conf.CLOCK_SKEW:  # §3.1 (1), (2)
+    clock = Clock(now=now, skew=clock_skew("SPIFFE"))
+    if clock.expired(exp):  # §3.1 (1), (2)
         raise InvalidClient(reason="JWT-SVID without exp, or expired")
     aud = claims.get("aud")
     audiences = [aud] if isinstance(aud, str) else aud
     if not (isinstance(audiences, list) and audiences == [app_settings.issuer]):  # §3.1 (3): the issuer, sole value
         raise InvalidClient(reason=f"JWT-SVID aud {aud!r} is not this issuer alone")
-    for value in (iat, nbf):
-        if value is not None and (not _number(value) or value > now + conf.CLOCK_SKEW):
-            raise InvalidClient(reason="JWT-SVID not yet valid")
-    if exp - (iat if _number(iat) else now) > conf.JWT_SVID_MAX_LIFETIME:
+    if clock.in_future(iat) or clock.in_future(nbf):
+        raise InvalidClient(reason="JWT-SVID not yet valid")
+    if exp - (iat if is_numeric_date(iat) else now) > conf.JWT_SVID_MAX_LIFETIME:
         raise InvalidClient(reason=f"JWT-SVID lifetime exceeds {conf.JWT_SVID_MAX_LIFETIME}s")
     return claims
 

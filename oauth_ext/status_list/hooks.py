@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import context
 from ..features import Proceed, Validator
 from . import services
 
 
 class StatusListHooks:
     def _save_bearer_token(self, validator: Validator, proceed: Proceed, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any) -> Any:
-        entry = getattr(request, "status_entry", None)
+        entry = context.of(request).status_entry
         if entry is not None:
             services.record(*entry, token["access_token"])
         return proceed(token, request, *args, **kwargs)

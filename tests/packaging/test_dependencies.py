@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "oauth_ext"
 # Modules that import an extra's library, and the extra that provides it. Nothing
 # else in the package may import them (status_list.services falls back to inline).
-OPTIONAL = {"celery": ("celery", re.compile(r"(^|/)tasks\.py$")), "drf_spectacular": ("openapi", re.compile(r"^openapi\.py$"))}
+OPTIONAL = {"celery": ("celery", re.compile(r"(^|/)tasks\.py$")), "drf_spectacular": ("openapi", re.compile(r"^openapi\.py$")),
+            "radicale": ("radicale", re.compile(r"^contrib/radicale\.py$"))}
 
 
 def _name(requirement: str) -> str:
