@@ -42,6 +42,7 @@ def test_step_up_round_trip(make_client, authorize, token_request, django_user_m
     assert status == 200, tokens
     challenge = pay(client, {"HTTP_AUTHORIZATION": f"Bearer {tokens['access_token']}"})
     assert challenge.status_code == 403
+    assert challenge["WWW-Authenticate"].startswith('Bearer error="requested_authorization"')
     required = challenge.json()["authorization_details"]
 
     status, tokens, _ = token_request(authorize(app, user, authorization_details=json.dumps(required)))
@@ -53,6 +54,8 @@ def test_step_up_round_trip(make_client, authorize, token_request, django_user_m
     # That authorization is for this payment only.
     other = pay(client, {"HTTP_AUTHORIZATION": f"Bearer {tokens['access_token']}"}, order={**ORDER, "amount": "9999.00"})
     assert other.status_code == 403
+    assert other["WWW-Authenticate"] == 'Bearer error="requested_authorization", error_description="Requires RAR."'
+    assert other.json()["authorization_details"] == [{**PAYMENT_DETAIL, "instructedAmount": {"currency": "EUR", "amount": "9999.00"}}]
 
 
 def test_dpop_bound_token_gets_a_dpop_challenge(issue, client):
