@@ -26,7 +26,7 @@ from django.urls import clear_url_caches
 from oauth2_provider.models import get_application_model, get_refresh_token_model
 
 from oauth_ext import features
-from oauth_ext.client import ASSERTION_TYPE, AssertionSigner
+from oauth_ext.client_sdk import ASSERTION_TYPE, AssertionSigner
 from oauth_ext.clients.services import set_client_keys
 from oauth_ext.consent.models import ConsentGrant
 from oauth_ext.core import jose, replay

@@ -12,8 +12,8 @@ from oauth2_provider.models import get_application_model
 
 from oauth_ext.attestation import challenges, services
 from oauth_ext.attestation.errors import InvalidClientAttestation, UseAttestationChallenge
-from oauth_ext.client.attestation import ClientAttestation
-from oauth_ext.client.dpop import DPoPKey
+from oauth_ext.client_sdk.attestation import ClientAttestation
+from oauth_ext.client_sdk.dpop import DPoPKey
 from oauth_ext.core import jose
 from oauth_ext.tokens.claims import jwt_claims
 

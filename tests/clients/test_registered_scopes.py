@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from oauth2_provider.models import get_access_token_model
 
-from oauth_ext.client import ASSERTION_TYPE, AssertionSigner
+from oauth_ext.client_sdk import ASSERTION_TYPE, AssertionSigner
 
 from ..conftest import ISSUER
 

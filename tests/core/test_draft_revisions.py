@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from oauth_ext import app2app, consent, features, pop, token_context
-from oauth_ext.client import tokens
+from oauth_ext.client_sdk import tokens
 from oauth_ext.resource_server import challenges
 
 ROOT = Path(__file__).parents[2]

@@ -42,7 +42,7 @@ def test_every_draft_constant_is_declared_by_its_feature():
     constants = {
         value
         for path in PACKAGE.rglob("*.py")
-        if "client" not in path.relative_to(PACKAGE).parts[:1]  # the client-side SDK is no feature
+        if "client_sdk" not in path.relative_to(PACKAGE).parts[:1]  # the client-side SDK is no feature
         for value in re.findall(r'^[A-Z_]*DRAFT = "([^"]+)"', path.read_text(), re.MULTILINE)
     }
     assert constants and constants <= declared, constants - declared

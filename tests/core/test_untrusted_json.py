@@ -5,8 +5,8 @@ import json
 import pytest
 from oauth2_provider.models import AccessToken, get_application_model
 
-from oauth_ext.client import ASSERTION_TYPE
 from oauth_ext.client_instances.models import ClientInstance
+from oauth_ext.client_sdk import ASSERTION_TYPE
 from oauth_ext.core import jose, untrusted_json
 from oauth_ext.par.models import PushedRequest
 

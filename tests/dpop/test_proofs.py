@@ -7,7 +7,7 @@ import uuid
 import pytest
 from django.core.cache import caches
 
-from oauth_ext.client.dpop import DPoPKey
+from oauth_ext.client_sdk.dpop import DPoPKey
 from oauth_ext.core import jose, replay
 from oauth_ext.dpop import nonces, proofs
 from oauth_ext.dpop.errors import InvalidDPoPProof, UseDPoPNonce

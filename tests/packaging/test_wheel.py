@@ -33,7 +33,7 @@ import psycopg
 import pytest
 import requests
 
-from oauth_ext.client import AssertionSigner, PrivateKeyJWTAuth
+from oauth_ext.client_sdk import AssertionSigner, PrivateKeyJWTAuth
 
 from ..docs.snippets import in_section
 

@@ -8,8 +8,8 @@ import jwt
 import pytest
 import requests
 
-from oauth_ext.client.dpop import DPoPKey
-from oauth_ext.client.pop import PoPAuth, req_cnf, sign_request
+from oauth_ext.client_sdk.dpop import DPoPKey
+from oauth_ext.client_sdk.pop import PoPAuth, req_cnf, sign_request
 from oauth_ext.core import jose
 
 from ..conftest import basic_auth

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from oauth_ext.checks import check_configuration
-from oauth_ext.client.dpop import DPoPKey
-from oauth_ext.client.step_up import parse_challenge
+from oauth_ext.client_sdk.dpop import DPoPKey
+from oauth_ext.client_sdk.step_up import parse_challenge
 from oauth_ext.resource_server.challenges import DRAFT, REMEDIATION_DRAFT, authorization_reference
 
 from .test_step_up import ORDER, PAYMENT_DETAIL, pay

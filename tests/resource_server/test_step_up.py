@@ -6,7 +6,7 @@ import json
 import pytest
 from oauth2_provider.models import get_application_model
 
-from oauth_ext.client.dpop import DPoPKey
+from oauth_ext.client_sdk.dpop import DPoPKey
 from oauth_ext.resource_server.challenges import has_authorization_details
 from oauth_ext.tokens.validation import TokenInfo
 

@@ -9,7 +9,7 @@ import jwt
 import pytest
 from oauth2_provider.models import get_application_model
 
-from oauth_ext.client.dpop import DPoPKey
+from oauth_ext.client_sdk.dpop import DPoPKey
 
 from ..conftest import basic_auth
 

@@ -249,7 +249,7 @@ def test_command_line_exchange_then_internal_call(live_server, make_client, tmp_
               "--client-id", workload.client_id, "--key", str(key_file)]
 
     def cli(*args):
-        done = subprocess.run([sys.executable, "-m", "oauth_ext.client", *args, *common], capture_output=True, text=True, timeout=60)
+        done = subprocess.run([sys.executable, "-m", "oauth_ext.client_sdk", *args, *common], capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, done.stderr + done.stdout
         return json.loads(done.stdout)
 

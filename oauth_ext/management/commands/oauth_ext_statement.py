@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...client.registration import sign_statement
+from ...client_sdk.registration import sign_statement
 
 
 class Command(BaseCommand):

@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from oauth_ext.client import AssertionSigner, PrivateKeyJWTAuth
-from oauth_ext.client.tokens import DRAFT, RefreshFailed, TokenRefresher, Tokens
+from oauth_ext.client_sdk import AssertionSigner, PrivateKeyJWTAuth
+from oauth_ext.client_sdk.tokens import DRAFT, RefreshFailed, TokenRefresher, Tokens
 
 from ..conftest import DAY, ISSUER, age
 

@@ -12,7 +12,7 @@ import requests
 from cryptography.hazmat.primitives.serialization import pkcs12
 from django.core.management import CommandError, call_command
 
-from oauth_ext.client import AssertionSigner, PrivateKeyJWTAuth
+from oauth_ext.client_sdk import AssertionSigner, PrivateKeyJWTAuth
 from oauth_ext.core import jose
 
 from ..conftest import ISSUER
@@ -77,7 +77,7 @@ def test_requests_auth_and_command_line_get_tokens(live_server, make_client, tmp
     key_file = tmp_path / "key.json"
     key_file.write_text(json.dumps(registered.private_jwk))
     done = subprocess.run(
-        [sys.executable, "-m", "oauth_ext.client", "token", "--issuer", ISSUER, "--token-endpoint", token_url,
+        [sys.executable, "-m", "oauth_ext.client_sdk", "token", "--issuer", ISSUER, "--token-endpoint", token_url,
          "--client-id", registered.client_id, "--key", str(key_file), "--scope", "read"],
         capture_output=True, text=True, timeout=60,
     )

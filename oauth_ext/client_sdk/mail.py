@@ -10,7 +10,7 @@ Public Clients (draft-ietf-mailmaint-oauth-public-06) has it:
 4. one token per service (RFC 8707 ``resource`` at the code exchange, then at
    refreshes), each presented over SASL OAUTHBEARER (RFC 7628).
 
-    python -m oauth_ext.client.mail --service https://as.example.com/api/ping/ \\
+    python -m oauth_ext.client_sdk.mail --service https://as.example.com/api/ping/ \\
         --resource imap://mail.example.com --resource smtp://mail.example.com
 """
 

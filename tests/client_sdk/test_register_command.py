@@ -1,4 +1,4 @@
-"""``python -m oauth_ext.client register``: an installation registers itself from the
+"""``python -m oauth_ext.client_sdk register``: an installation registers itself from the
 command line with its vendor's statement and its own key, in one command."""
 
 import json
@@ -8,14 +8,14 @@ import sys
 import pytest
 import requests
 
-from oauth_ext.client.registration import sign_statement
 from oauth_ext.client_instances.models import ClientInstance
+from oauth_ext.client_sdk.registration import sign_statement
 from oauth_ext.core import jose
 
 
 def _register(live_server, statement, key_file, *extra):
     return subprocess.run(
-        [sys.executable, "-m", "oauth_ext.client", "register", "--registration-endpoint", f"{live_server.url}/o/registration/",
+        [sys.executable, "-m", "oauth_ext.client_sdk", "register", "--registration-endpoint", f"{live_server.url}/o/registration/",
          "--software-statement", statement, "--key", str(key_file), *extra],
         capture_output=True, text=True, timeout=60,
     )

@@ -8,7 +8,7 @@ import pytest
 import requests
 from oauth2_provider.models import get_application_model
 
-from oauth_ext.client.step_up import StepUp, StepUpAuth, StepUpFailed
+from oauth_ext.client_sdk.step_up import StepUp, StepUpAuth, StepUpFailed
 
 from ..resource_server.test_step_up import ORDER, PAYMENT_DETAIL
 

@@ -73,7 +73,7 @@ class Tokens:
 class TokenRefresher:
     """Refreshes :class:`Tokens` at the token endpoint ahead of their deadlines.
 
-    ``auth`` authenticates the client (e.g. :class:`oauth_ext.client.PrivateKeyJWTAuth`);
+    ``auth`` authenticates the client (e.g. :class:`oauth_ext.client_sdk.PrivateKeyJWTAuth`);
     a public client passes ``client_id`` instead. ``margin`` is how many seconds
     before a deadline the refresh happens.
     """

@@ -1,4 +1,4 @@
-"""``python -m oauth_ext.client token|txn-token|assertion|register ...``: one step each, with private_key_jwt."""
+"""``python -m oauth_ext.client_sdk token|txn-token|assertion|register ...``: one step each, with private_key_jwt."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def _json_object(value: str) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m oauth_ext.client")
+    parser = argparse.ArgumentParser(prog="python -m oauth_ext.client_sdk")
     sub = parser.add_subparsers(dest="command", required=True)
     token = sub.add_parser("token", help="client_credentials token with private_key_jwt")
     txn = sub.add_parser("txn-token", help="exchange an access token for a Txn-Token (RFC 8693)")

@@ -2,7 +2,7 @@
 
 Free of Django::
 
-    from oauth_ext.client import AssertionSigner, PrivateKeyJWTAuth
+    from oauth_ext.client_sdk import AssertionSigner, PrivateKeyJWTAuth
     signer = AssertionSigner.from_file("myapp.private.jwk.json", client_id="myapp",
                                        audience="https://as.example.com/o")  # the issuer
     requests.post(token_url, data={"grant_type": "client_credentials"},
