@@ -13,10 +13,12 @@ import logging
 from typing import Any
 
 from .. import context
+from ..client_instances.services import ensure_active
+from ..clients.services import get_profile
 from ..core.errors import InvalidClient, OAuthError
 from ..core.oauthlib_errors import raised_to_oauthlib, to_oauthlib
 from ..features import Proceed, Validator
-from . import registry
+from . import authentication, registry
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +32,7 @@ class ClientAuthHooks:
 
     def authenticate_client(self, validator: Validator, proceed: Proceed, request: Any, *args: Any, **kwargs: Any) -> bool:
         try:
-            method = registry.authenticate(request)
+            method = authentication.authenticate(request)
             if method is not None:
                 context.of(request).client_auth_method = method.name
                 return True
@@ -70,9 +72,6 @@ class ClientAuthHooks:
     def _enforce_registered_method(client: Any, used: str) -> None:
         """A client with a profile may use only the method it registered, and a
         revoked instance none."""
-        from ..client_instances.services import ensure_active
-        from ..clients.services import get_profile
-
         profile = get_profile(client)
         if profile is not None and profile.token_endpoint_auth_method != used:
             raise InvalidClient(

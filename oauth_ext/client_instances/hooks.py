@@ -8,6 +8,7 @@ from typing import Any
 from ..clients.services import get_profile
 from ..core.errors import InvalidClient
 from ..features import Proceed, Validator
+from ..par import dynamic
 from . import stateless
 from .services import bind_user, ensure_active, instance_of
 
@@ -28,15 +29,11 @@ class ClientInstanceHooks:
         return True
 
     def client_authentication_required(self, validator: Validator, proceed: Proceed, request: Any, *args: Any, **kwargs: Any) -> bool:
-        from ..par import dynamic
-
         if request.client_id == dynamic.DYNAMIC_CLIENT_ID:
             return False  # ephemeral clients are public; their DPoP key is what they prove
         return proceed(request, *args, **kwargs)
 
     def authenticate_client_id(self, validator: Validator, proceed: Proceed, client_id: str, request: Any, *args: Any, **kwargs: Any) -> bool:
-        from ..par import dynamic
-
         if client_id == dynamic.DYNAMIC_CLIENT_ID:
             try:
                 request.client = dynamic.resolve(request)
