@@ -186,7 +186,7 @@ def _in_mode(mode: str, fn: Callable[[Any], Any], items: list[Any]) -> float:
     from oauth_ext.conf import app_settings
 
     with mode_settings(mode):
-        assert app_settings.RESOURCE_SERVER.TOKEN_VALIDATION == mode  # settings merged before the clock
+        assert mode == app_settings.RESOURCE_SERVER.TOKEN_VALIDATION  # settings merged before the clock
         return per_call(fn, items)
 
 

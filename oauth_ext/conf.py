@@ -437,8 +437,7 @@ class AppSettings:
         """The issuer identifier: ``OAUTH_EXT["ISSUER"]``, else DOT's ``OIDC_ISS_ENDPOINT``."""
         from oauth2_provider.settings import oauth2_settings
 
-        value = self.ISSUER or oauth2_settings.OIDC_ISS_ENDPOINT or None
-        return value
+        return self.ISSUER or oauth2_settings.OIDC_ISS_ENDPOINT or None
 
 
 def unknown_keys(user: dict[str, Any], defaults: dict[str, Any] = DEFAULTS, prefix: str = "") -> list[str]:

@@ -22,8 +22,9 @@ does before runs in the reverse order.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from django.utils.module_loading import import_string
 
@@ -195,12 +196,12 @@ def client_fields(*, only_enabled: bool = True) -> tuple[ClientField, ...]:
     return tuple(field for f in (enabled() if only_enabled else features()) for field in f.client_fields)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _resolve(path: str) -> Any:
     return import_string(path)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def hook_chain(method: str) -> tuple[Callable[..., Any], ...]:
     """The hooks of ``method``, from DOT outwards (:data:`HOOK_ORDER`)."""
     chain = []
@@ -212,7 +213,7 @@ def hook_chain(method: str) -> tuple[Callable[..., Any], ...]:
     return tuple(chain)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _hooks_instance(path: str) -> Any:
     return import_string(path)()
 

@@ -144,11 +144,11 @@ def verify_pop(token: str, attestation: Attestation, *, client_id: str, now: flo
                           not_before=iat - skew)
     except replay.Replayed as exc:
         raise InvalidClientAttestation(reason="PoP jti already used") from exc
-    if conf.REQUIRE_CHALLENGE or "challenge" in claims:  # §6, §7.2 (5)
-        if not challenges.redeem(claims.get("challenge"), now=now):
-            raise UseAttestationChallenge(
-                reason="PoP challenge missing, stale or used", headers={CHALLENGE_HEADER: challenges.issue(now=now)}
-            )
+    wants_challenge = conf.REQUIRE_CHALLENGE or "challenge" in claims  # §6, §7.2 (5)
+    if wants_challenge and not challenges.redeem(claims.get("challenge"), now=now):
+        raise UseAttestationChallenge(
+            reason="PoP challenge missing, stale or used", headers={CHALLENGE_HEADER: challenges.issue(now=now)}
+        )
     return claims
 
 

@@ -24,8 +24,9 @@ import json
 import secrets
 import threading
 import webbrowser
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import requests

@@ -133,7 +133,7 @@ def verify_x509_svid(certificate: Any, *, now: float | None = None) -> str:
         raise InvalidClient(reason="an X.509-SVID has exactly one URI SAN, a SPIFFE ID")
     if constraints.ca or not usage.digital_signature:  # (3), (4)
         raise InvalidClient(reason="an X.509-SVID is a leaf with the digitalSignature key usage")
-    moment = datetime.datetime.fromtimestamp(time.time() if now is None else now, tz=datetime.timezone.utc)
+    moment = datetime.datetime.fromtimestamp(time.time() if now is None else now, tz=datetime.UTC)
     if not certificate.not_valid_before_utc <= moment <= certificate.not_valid_after_utc:
         raise InvalidClient(reason="X.509-SVID outside its validity period")
     domain = domain_of(uris[0])

@@ -41,7 +41,7 @@ def payer(live_server, make_client, authorize, token_request, django_user_model,
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("value, status", [("requested_authorization", 403), ("insufficient_authorization", 403),
+@pytest.mark.parametrize(("value", "status"), [("requested_authorization", 403), ("insufficient_authorization", 403),
                                            ("authorization_remediation", 401)])
 def test_the_helper_obtains_what_is_asked_and_pays(payer, value, status):
     token, obtain, pay, style, asked = payer

@@ -25,7 +25,7 @@ def deep_jws(*, header: str | None = None, payload: str | None = None) -> str:
 def test_nesting_deeper_than_the_limit_is_a_value_error():
     with pytest.raises(untrusted_json.UntrustedJSONError, match="nested deeper"):
         untrusted_json.loads(DEEP)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="nested deeper"):
         untrusted_json.loads("{" * 40 + "}" * 40)
     limit = untrusted_json.MAX_DEPTH
     assert untrusted_json.loads("[" * limit + "]" * limit) is not None

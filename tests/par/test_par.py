@@ -77,7 +77,7 @@ def test_public_client_with_pkce(make_client, push, client, token_request, djang
     assert status == 200, tokens
 
 
-@pytest.mark.parametrize("params, error", [
+@pytest.mark.parametrize(("params", "error"), [
     ({"request_uri": "urn:ietf:params:oauth:request_uri:x"}, "invalid_request"),
     ({"redirect_uri": "https://not-registered.example.org/cb"}, "invalid_request"),
     ({"code_challenge": None, "code_challenge_method": None}, "invalid_request"),

@@ -91,7 +91,7 @@ def test_the_401_remediation_challenge(issue, client, style):
     assert REMEDIATION_DRAFT == "draft-zehavi-oauth-rar-metadata-06"
 
 
-@pytest.mark.parametrize("value, status", [("insufficient_authorization", 403), ("authorization_remediation", 401)])
+@pytest.mark.parametrize(('value', 'status'), [("insufficient_authorization", 403), ("authorization_remediation", 401)])
 def test_a_dpop_bound_token_gets_the_dpop_scheme(issue, client, style, value, status):
     style(value)
     key = DPoPKey.generate()

@@ -77,7 +77,7 @@ def test_payment_needs_a_token(client, db):
     assert response.status_code == 401 and "Bearer" in response["WWW-Authenticate"]
 
 
-@pytest.mark.parametrize("granted, covered", [
+@pytest.mark.parametrize(("granted", "covered"), [
     ([PAYMENT_DETAIL], True),
     ([{**PAYMENT_DETAIL, "actions": ["initiate", "status"], "remittanceInformationUnstructured": "Ref"}], True),
     ([{"type": "account_information", "actions": ["read"]}, PAYMENT_DETAIL], True),
@@ -94,7 +94,7 @@ def test_authorization_details_coverage(granted, covered):
 
 
 @pytest.mark.urls("tests.resource_server.urls")
-@pytest.mark.parametrize("provider, status, challenge", [
+@pytest.mark.parametrize(("provider", "status", "challenge"), [
     (None, 401, 'Bearer error="insufficient_user_authentication", error_description="A different authentication level is required", acr_values="myACR", max_age="5"'),
     ("tests.resource_server.providers.stale_authentication", 401,
      'Bearer error="insufficient_user_authentication", error_description="More recent authentication is required", max_age="5"'),

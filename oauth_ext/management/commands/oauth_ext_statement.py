@@ -27,7 +27,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["action"] == "check":
-            return self._check(options["statement"])
+            self._check(options["statement"])
+            return
         try:
             claims = json.loads(options["claims"])
             private_jwk = json.loads(Path(options["key"]).read_text())
