@@ -58,7 +58,7 @@ class RequestContext:
 def of(request: Any) -> RequestContext:
     """The context of ``request``, created on first use. ``vars()``: never a body
     parameter of that name."""
-    context = vars(request).get(ATTRIBUTE)
+    context: RequestContext | None = vars(request).get(ATTRIBUTE)
     if context is None:
         context = RequestContext()
         setattr(request, ATTRIBUTE, context)

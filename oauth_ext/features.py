@@ -37,6 +37,11 @@ if TYPE_CHECKING:
 else:
     Validator = Any
 
+__all__ = [
+    "FEATURES", "HOOKED_METHODS", "HOOK_ORDER", "ClientField", "Feature", "Proceed", "RegistryValidatorMixin", "Validator",
+    "claim_providers", "client_fields", "enabled", "features", "get", "hook_chain", "metadata", "url_patterns",
+]
+
 #: The next hook, or DOT's own method at the end.
 Proceed = Callable[..., Any]
 

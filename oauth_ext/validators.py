@@ -11,5 +11,5 @@ from oauth2_provider.oauth2_validators import OAuth2Validator as DOTValidator
 from .features import RegistryValidatorMixin
 
 
-class OAuth2Validator(RegistryValidatorMixin, DOTValidator):
+class OAuth2Validator(RegistryValidatorMixin, DOTValidator):  # type: ignore[misc]  # DOT has no type hints
     """DOT's validator with every feature's hooks (``features.HOOK_ORDER``)."""
