@@ -30,6 +30,7 @@ test: install
 	bash .ci/node
 	bash .ci/dovecot
 	$(VENV)/bin/ruff check oauth_ext tests example_project benchmarks
+	$(VENV)/bin/mypy
 	$(PY) manage.py oauth_ext_keygen --out var/ci --name as-signing-key --if-missing
 	$(STACK) $(PY) manage.py makemigrations --check --dry-run
 	$(STACK) DJANGO_DEBUG=0 DJANGO_SECRET_KEY=ci-check-only-$$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n') \

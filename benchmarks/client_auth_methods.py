@@ -75,9 +75,9 @@ def create_kit(run_id: str, issuer: str) -> Kit:
     from oauth2_provider.models import get_application_model
 
     from oauth_ext.attestation.models import Attester
-    from oauth_ext.client import AssertionSigner
-    from oauth_ext.client.attestation import ClientAttestation
-    from oauth_ext.client.dpop import DPoPKey
+    from oauth_ext.client_sdk import AssertionSigner
+    from oauth_ext.client_sdk.attestation import ClientAttestation
+    from oauth_ext.client_sdk.dpop import DPoPKey
     from oauth_ext.clients.services import set_client_keys
     from oauth_ext.core import jose
 

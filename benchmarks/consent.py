@@ -76,7 +76,7 @@ def create_kit(run_id: str, issuer: str) -> Kit:
     from django.contrib.auth import get_user_model
     from oauth2_provider.models import get_application_model
 
-    from oauth_ext.client import AssertionSigner
+    from oauth_ext.client_sdk import AssertionSigner
     from oauth_ext.clients.services import set_client_keys
     from oauth_ext.core import jose
 

@@ -61,7 +61,7 @@ MODES = ("database", "jwt")
 @dataclass
 class Kit:
     clients: te.Clients  # a, a2 (secrets) and b (private_key_jwt signer), from token_endpoint
-    key: Any  # oauth_ext.client.dpop.DPoPKey
+    key: Any  # oauth_ext.client_sdk.dpop.DPoPKey
     issuer: str
     port: int
     dpop_token: str = ""
@@ -186,7 +186,7 @@ def _in_mode(mode: str, fn: Callable[[Any], Any], items: list[Any]) -> float:
     from oauth_ext.conf import app_settings
 
     with mode_settings(mode):
-        assert app_settings.RESOURCE_SERVER.TOKEN_VALIDATION == mode  # settings merged before the clock
+        assert mode == app_settings.RESOURCE_SERVER.TOKEN_VALIDATION  # settings merged before the clock
         return per_call(fn, items)
 
 
@@ -258,7 +258,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     with stack.Run(args, "dpop") as run:
-        from oauth_ext.client.dpop import DPoPKey
+        from oauth_ext.client_sdk.dpop import DPoPKey
 
         kit = Kit(te.create_clients(run.run_id, run.issuer), DPoPKey.generate(), run.issuer, run.port)
         with run.serve():

@@ -78,7 +78,7 @@ class Kit:
     issuer: str
     par_htu: str  # the issuer's origin + /o/par/: what a DPoP proof at PAR must name
     statement: str  # from the one trusted, stateful publisher (private_key_jwt and none allowed)
-    par_signer: Any  # oauth_ext.client.AssertionSigner of the confidential authorization-code client
+    par_signer: Any  # oauth_ext.client_sdk.AssertionSigner of the confidential authorization-code client
     cc_signer: Any  # the same key, for its client_credentials twin
 
     @staticmethod
@@ -105,12 +105,12 @@ class Kit:
         return ("POST", rb.REG_PATH, {"Content-Type": rb.JSON, "Host": "127.0.0.1"}, body.encode()), key
 
     def signer(self, client_id: str, key: dict[str, Any]) -> Any:
-        from oauth_ext.client import AssertionSigner
+        from oauth_ext.client_sdk import AssertionSigner
 
         return AssertionSigner(key, client_id=client_id, audience=self.issuer)
 
     def pushed(self) -> stack.Request:
-        from oauth_ext.client.dpop import DPoPKey
+        from oauth_ext.client_sdk.dpop import DPoPKey
 
         body = urlencode({**self.authorization(DYNAMIC), "client_registration": json.dumps({"software_statement": self.statement})})
         proof = DPoPKey.generate().proof("POST", self.par_htu)  # a new key: a new client each time
@@ -120,7 +120,7 @@ class Kit:
 def create_kit(run_id: str, issuer: str) -> Kit:
     from oauth2_provider.models import get_application_model
 
-    from oauth_ext.client import AssertionSigner
+    from oauth_ext.client_sdk import AssertionSigner
     from oauth_ext.clients.services import set_client_keys
     from oauth_ext.core import jose
     from oauth_ext.software_statements.models import SoftwarePublisher

@@ -86,7 +86,7 @@ class Kit:
                                                  "jwks": {"keys": [jose.public_jwk(key)]}}).encode()) for key in keys], keys
 
     def signer(self, mode: str, instance: Instance) -> Any:
-        from oauth_ext.client import AssertionSigner
+        from oauth_ext.client_sdk import AssertionSigner
 
         client_id, key = instance  # a stateless instance shows its key in every assertion's jwk header
         return AssertionSigner(key, client_id=client_id, audience=self.issuer, send_public_key=mode == "stateless")

@@ -50,7 +50,7 @@ def measure_issuance_during_rebuild(run: stack.Run, args: argparse.Namespace, is
     from django.db import connections
     from oauth2_provider.models import get_application_model
 
-    from oauth_ext.client import AssertionSigner
+    from oauth_ext.client_sdk import AssertionSigner
     from oauth_ext.clients.services import set_client_keys
     from oauth_ext.core import jose
     from oauth_ext.status_list import services

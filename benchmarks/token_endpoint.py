@@ -59,7 +59,7 @@ Request = tuple[dict[str, str], bytes]  # headers, body
 @dataclass
 class Clients:
     secrets: dict[str, tuple[str, str]]  # variant -> (client_id, secret)
-    signer: Any  # oauth_ext.client.AssertionSigner
+    signer: Any  # oauth_ext.client_sdk.AssertionSigner
     workload: Any  # the signer of x, a workload of the trust domain
     subject_token: str  # the access token x exchanges
 
@@ -83,7 +83,7 @@ class Clients:
 def create_clients(run_id: str, issuer: str) -> Clients:
     from oauth2_provider.models import get_application_model
 
-    from oauth_ext.client import AssertionSigner
+    from oauth_ext.client_sdk import AssertionSigner
     from oauth_ext.clients.services import set_client_keys
     from oauth_ext.core import jose
 

@@ -190,13 +190,13 @@ class Kit:
     """What both servers need to be sent the same job."""
     client_id: str
     client_jwk: dict[str, Any]  # private
-    dpop: Any  # oauth_ext.client.dpop.DPoPKey
+    dpop: Any  # oauth_ext.client_sdk.dpop.DPoPKey
     ours_issuer: str
     peer_issuer: str
 
     def request(self, variant: str) -> stack.Request:
         """A fresh assertion (and proof) for ``server:kind``."""
-        from oauth_ext.client import AssertionSigner
+        from oauth_ext.client_sdk import AssertionSigner
 
         server, kind = variant.split(":")
         peer = server == "peer"
@@ -393,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     node, npm = require_node()
     with stack.Run(args, "peer") as run:
-        from oauth_ext.client.dpop import DPoPKey
+        from oauth_ext.client_sdk.dpop import DPoPKey
         from oauth_ext.core import jose
 
         folder = install_peer(args.peer_dir or run.workdir / "peer", npm)

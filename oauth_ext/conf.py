@@ -25,6 +25,10 @@ DEFAULTS: dict[str, Any] = {
     # draft-zehavi-oauth-app2app-browserless-07: a native authorization endpoint the
     # site runs elsewhere, announced in the AS metadata instead of ours (APP2APP).
     "NATIVE_AUTHORIZATION_ENDPOINT": None,
+    # Seconds of clock difference tolerated in the exp / nbf / iat of the JWTs we
+    # receive (assertions, statements, attestations, JWT-SVIDs, DPoP proofs);
+    # core/time_claims.py. A section's own CLOCK_SKEW, set, replaces it there.
+    "CLOCK_SKEW": 30,
     # Django cache alias used for single-use values (assertion ``jti``, later DPoP
     # ``jti`` and nonces). Must be shared by all processes: Redis in production.
     "REPLAY_CACHE": "default",
@@ -53,8 +57,9 @@ DEFAULTS: dict[str, Any] = {
         "ACCEPT_TOKEN_ENDPOINT_AUDIENCE": True,
         # Longest exp - iat (or exp - now when iat is absent) accepted, in seconds.
         "ASSERTION_MAX_LIFETIME": 300,
-        # Tolerated clock difference for exp / nbf / iat, in seconds.
-        "CLOCK_SKEW": 30,
+        # Clock skew for client assertions and software statements; None: the
+        # common CLOCK_SKEW (this setting is kept for sites that set it).
+        "CLOCK_SKEW": None,
         # Upper bound on the size of a client assertion, in bytes.
         "ASSERTION_MAX_BYTES": 8192,
     },
@@ -82,7 +87,8 @@ DEFAULTS: dict[str, Any] = {
         "ALGORITHMS": ["ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "RS256", "EdDSA"],
         # How old a proof's iat may be, and how far in the future (§11.1), seconds.
         "PROOF_MAX_AGE": 300,
-        "CLOCK_SKEW": 30,
+        # None: the common CLOCK_SKEW (kept for sites that set it).
+        "CLOCK_SKEW": None,
         # Require server nonces (§8) at the token endpoint / at our resource servers.
         "REQUIRE_NONCE": False,
         "RS_REQUIRE_NONCE": False,
@@ -217,7 +223,8 @@ DEFAULTS: dict[str, Any] = {
         "MAX_AGE": None,
         # How old a PoP's iat may be, and how far in the future, seconds (§7.2 (6)).
         "POP_MAX_AGE": 300,
-        "CLOCK_SKEW": 30,
+        # None: the common CLOCK_SKEW (kept for sites that set it).
+        "CLOCK_SKEW": None,
         # Require a server challenge in every PoP JWT (§6); the challenge endpoint is
         # served either way.
         "REQUIRE_CHALLENGE": False,
@@ -236,7 +243,8 @@ DEFAULTS: dict[str, Any] = {
         # (spiffe_x509) of the trust domains configured in the admin.
         # Longest exp - iat accepted for a JWT-SVID, seconds.
         "JWT_SVID_MAX_LIFETIME": 3600,
-        "CLOCK_SKEW": 30,
+        # None: the common CLOCK_SKEW (kept for sites that set it).
+        "CLOCK_SKEW": None,
         # On an unknown kid, refetch a trust domain's bundle at most once per this many seconds.
         "REFETCH_INTERVAL": 30,
     },
@@ -376,6 +384,18 @@ def _merge(defaults: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any
     return merged
 
 
+#: Sections whose own CLOCK_SKEW (None: not set) falls back to the common one.
+CLOCK_SKEW_SECTIONS = ("CLIENT_AUTH", "DPOP", "ATTESTATION", "SPIFFE")
+
+
+def _inherit_clock_skew(merged: dict[str, Any]) -> dict[str, Any]:
+    """One clock skew: a section's CLOCK_SKEW a site did not set reads the common one."""
+    for name in CLOCK_SKEW_SECTIONS:
+        if merged[name].get("CLOCK_SKEW") is None:
+            merged[name]["CLOCK_SKEW"] = merged["CLOCK_SKEW"]
+    return merged
+
+
 class Section:
     """Attribute access to one nested settings section."""
 
@@ -400,7 +420,7 @@ def _is_section(value: dict[str, Any]) -> bool:
 
 
 class AppSettings:
-    """``from oauth_ext.conf import app_settings; app_settings.CLIENT_AUTH.CLOCK_SKEW``."""
+    """``from oauth_ext.conf import app_settings; app_settings.CLIENT_AUTH.ASSERTION_MAX_BYTES``."""
 
     def __init__(self) -> None:
         self._merged: Section | None = None
@@ -413,7 +433,7 @@ class AppSettings:
         if not name.isupper():
             raise AttributeError(name)
         if self._merged is None:
-            self._merged = Section(_merge(DEFAULTS, self.user_settings))
+            self._merged = Section(_inherit_clock_skew(_merge(DEFAULTS, self.user_settings)))
         return getattr(self._merged, name)
 
     def reload(self) -> None:
@@ -424,8 +444,7 @@ class AppSettings:
         """The issuer identifier: ``OAUTH_EXT["ISSUER"]``, else DOT's ``OIDC_ISS_ENDPOINT``."""
         from oauth2_provider.settings import oauth2_settings
 
-        value = self.ISSUER or oauth2_settings.OIDC_ISS_ENDPOINT or None
-        return value
+        return self.ISSUER or oauth2_settings.OIDC_ISS_ENDPOINT or None
 
 
 def unknown_keys(user: dict[str, Any], defaults: dict[str, Any] = DEFAULTS, prefix: str = "") -> list[str]:

@@ -230,7 +230,7 @@ def _path(name: str, params: tuple[str, ...]) -> str | None:
     except NoReverseMatch:
         return None  # not routed on this site
     for param in params:
-        url = url.replace(PLACEHOLDERS[param], "{%s}" % param)
+        url = url.replace(PLACEHOLDERS[param], f"{{{param}}}")
     return url
 
 

@@ -6,78 +6,24 @@
 so that the discovery documents and introspection served here take the place of
 DOT's at the same paths (system check ``oauth_ext.W002`` verifies the order).
 
-A feature switched off (its section's ``ENABLED``) has no URL: its endpoints are
-404s, not endpoints that answer. Routes are built from the settings when Django
-imports this module; a change of ``OAUTH_EXT`` at run time needs the URLconf
-reloaded (:func:`build` gives the patterns for the current settings).
+Each feature brings its own patterns (``Feature.urls``); a feature switched off has
+no URL: its endpoints are 404s, not endpoints that answer. Routes are built from the
+settings when Django imports this module; a change of ``OAUTH_EXT`` at run time
+needs the URLconf reloaded (:func:`build` gives the patterns for the current settings).
 """
 
-from django.urls import URLPattern, path, re_path
+from django.urls import URLPattern, URLResolver
 
-from .app2app.views import NativeAppView, NativeAuthorizationView
-from .attestation.views import ChallengeView
-from .client_auth.views import IntrospectTokenView
-from .client_instances.views import device_revoke, devices
-from .conf import app_settings
-from .consent.views import consent_withdraw, consents
-from .core.self_service import SignOutView
-from .core.views import (
-    AuthorizationServerMetadataView,
-    JWKSView,
-    OpenIDConfigurationView,
-)
-from .par.views import AuthorizationView, PushedAuthorizationRequestView
-from .registration.views import RegistrationManagementView, RegistrationView
-from .status_list.views import StatusListAggregationView, StatusListView
-from .tokens.views import TokenView
+from . import features
 
 app_name = "oauth_ext"
 
-#: Always routed.
-ROUTES = [
-    path(".well-known/oauth-authorization-server", AuthorizationServerMetadataView.as_view(), name="oauth-server-metadata"),
-    re_path(r"^\.well-known/openid-configuration/?$", OpenIDConfigurationView.as_view(), name="openid-configuration"),
-    path("authorize/", AuthorizationView.as_view(), name="authorize"),
-    path("token/", TokenView.as_view(), name="token"),
-    path("challenge/", ChallengeView.as_view(), name="attestation-challenge"),
-    path("introspect/", IntrospectTokenView.as_view(), name="introspect"),
-    path("jwks/", JWKSView.as_view(), name="jwks"),
-    path("devices/", devices, name="devices"),
-    path("devices/<int:pk>/revoke", device_revoke, name="device-revoke"),
-    path("account/sign-out/", SignOutView.as_view(), name="sign-out"),
-]
 
-#: Routed while ``OAUTH_EXT[<section>]["ENABLED"]`` is on.
-FEATURE_ROUTES = {
-    "APP2APP": [
-        path("authorize/native/", NativeAuthorizationView.as_view(), name="native-authorize"),
-        path("authorize/native/app/", NativeAppView.as_view(), name="native-app"),
-    ],
-    "PAR": [path("par/", PushedAuthorizationRequestView.as_view(), name="par")],
-    "REGISTRATION": [
-        path("registration/", RegistrationView.as_view(), name="registration"),
-        path("registration/<str:client_id>", RegistrationManagementView.as_view(), name="registration-management"),
-    ],
-    "CONSENT": [
-        path("consents/", consents, name="consents"),
-        path("consents/<int:pk>/withdraw", consent_withdraw, name="consent-withdraw"),
-    ],
-    "STATUS_LIST": [
-        path("statuslists/", StatusListAggregationView.as_view(), name="status-list-aggregation"),
-        path("statuslists/<int:pk>", StatusListView.as_view(), name="status-list"),
-    ],
-}
+def build() -> list[URLPattern | URLResolver]:
+    """The patterns of the features switched on now."""
+    return features.url_patterns()
 
 
-def enabled_features() -> frozenset[str]:
-    """The sections of :data:`FEATURE_ROUTES` switched on now."""
-    return frozenset(name for name in FEATURE_ROUTES if getattr(app_settings, name).ENABLED)
-
-
-def build() -> list[URLPattern]:
-    """The patterns for the current settings."""
-    enabled = enabled_features()
-    return [*ROUTES, *(route for name, routes in FEATURE_ROUTES.items() if name in enabled for route in routes)]
-
-
+#: The features whose patterns this URLconf holds.
+ROUTED = frozenset(f.name for f in features.enabled())
 urlpatterns = build()

@@ -32,7 +32,7 @@ def issue(common_name: str = "client", *, issuer: Issued | None = None, uris: li
           ca: bool = False, digital_signature: bool = True, days: int = 30) -> Issued:
     """A certificate signed by ``issuer`` (self-signed without one)."""
     key = ec.generate_private_key(ec.SECP256R1())
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     builder = (
         x509.CertificateBuilder()
         .subject_name(_name(common_name))

@@ -25,7 +25,8 @@ from django.dispatch import receiver
 from django.urls import clear_url_caches
 from oauth2_provider.models import get_application_model, get_refresh_token_model
 
-from oauth_ext.client import ASSERTION_TYPE, AssertionSigner
+from oauth_ext import features
+from oauth_ext.client_sdk import ASSERTION_TYPE, AssertionSigner
 from oauth_ext.clients.services import set_client_keys
 from oauth_ext.consent.models import ConsentGrant
 from oauth_ext.core import jose, replay
@@ -44,9 +45,7 @@ def _reroute(*, setting: str, **kwargs: Any) -> None:
         return
     import oauth_ext.urls
 
-    if oauth_ext.urls.enabled_features() == frozenset(
-        name for name, routes in oauth_ext.urls.FEATURE_ROUTES.items() if routes[0] in oauth_ext.urls.urlpatterns
-    ):
+    if frozenset(f.name for f in features.enabled()) == oauth_ext.urls.ROUTED:
         return
     importlib.reload(oauth_ext.urls)
     importlib.reload(importlib.import_module(django_settings.ROOT_URLCONF))

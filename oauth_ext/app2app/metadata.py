@@ -7,8 +7,6 @@ from ..core.issuer import endpoint_url
 
 
 def metadata(request: Any) -> dict[str, Any]:
-    if app_settings.NATIVE_AUTHORIZATION_ENDPOINT:  # a site's own native endpoint
-        return {"native_authorization_endpoint": app_settings.NATIVE_AUTHORIZATION_ENDPOINT}
-    if not app_settings.APP2APP.ENABLED:
-        return {}
+    if app_settings.NATIVE_AUTHORIZATION_ENDPOINT or not app_settings.APP2APP.ENABLED:
+        return {}  # a site's own native endpoint is advertised instead (core.metadata.site_metadata)
     return {"native_authorization_endpoint": endpoint_url("oauth_ext:native-authorize")}

@@ -12,6 +12,7 @@ import time
 
 from ..conf import app_settings
 from ..core import jose, mac_tokens, replay
+from ..core.time_claims import clock_skew
 
 RAW_LENGTH = 8 + 12 + 16
 
@@ -35,13 +36,13 @@ def is_valid(challenge: object, *, now: float | None = None) -> bool:
     issued = mac_tokens.unpack_time(raw)
     now = time.time() if now is None else now
     conf = app_settings.ATTESTATION
-    return issued - conf.CLOCK_SKEW <= now <= issued + conf.CHALLENGE_LIFETIME
+    return issued - clock_skew("ATTESTATION") <= now <= issued + conf.CHALLENGE_LIFETIME
 
 
 def issued_at(challenge: object) -> float:
     """The issue time inside a valid challenge, less the clock skew."""
     raw = mac_tokens.decode(challenge, RAW_LENGTH)
-    return mac_tokens.unpack_time(raw) - app_settings.ATTESTATION.CLOCK_SKEW
+    return mac_tokens.unpack_time(raw) - clock_skew("ATTESTATION")
 
 
 def redeem(challenge: object, *, now: float | None = None) -> bool:
@@ -52,7 +53,7 @@ def redeem(challenge: object, *, now: float | None = None) -> bool:
     conf = app_settings.ATTESTATION
     if conf.CHALLENGE_SINGLE_USE:
         try:
-            replay.claim_once("attestation_challenge", str(challenge), ttl=conf.CHALLENGE_LIFETIME + conf.CLOCK_SKEW,
+            replay.claim_once("attestation_challenge", str(challenge), ttl=conf.CHALLENGE_LIFETIME + clock_skew("ATTESTATION"),
                               not_before=issued_at(challenge))
         except replay.Replayed:
             return False

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import context
 from ..client_auth.registry import ClientAuthMethod, body_param
 from ..conf import app_settings
 from ..core import jose
@@ -42,7 +43,7 @@ class AttestationMethod(ClientAuthMethod):
             client_id=client.client_id, software_id=getattr(instance, "software_id", None) or None,
         )
         self.prove(request, attestation, client)
-        request.attestation = attestation
+        context.of(request).attestation = attestation
 
     def prove(self, request: Any, attestation: services.Attestation, client: Any) -> None:
         raise NotImplementedError
@@ -79,4 +80,4 @@ class AttestJWTClientAuthDPoP(AttestationMethod):
     def prove(self, request: Any, attestation: services.Attestation, client: Any) -> None:
         if services.header_value(request, services.POP_HEADER) is not None:  # §7.3 (1)
             raise InvalidClientAttestation(reason="client registered combined mode but sent a PoP JWT")
-        request.dpop = services.verify_combined(request, attestation)
+        context.of(request).dpop = services.verify_combined(request, attestation)

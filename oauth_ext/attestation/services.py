@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -11,10 +10,12 @@ from urllib.parse import urlsplit
 
 from django.urls import NoReverseMatch, reverse
 
+from .. import context
 from ..conf import app_settings
 from ..core import jose, replay
 from ..core import jwks as key_sets
 from ..core.issuer import endpoint_url
+from ..core.time_claims import Clock, clock_skew, is_numeric_date
 from . import challenges
 from .errors import InvalidClientAttestation, UseAttestationChallenge, UseFreshAttestation
 from .models import Attester
@@ -53,9 +54,6 @@ def header_value(request: Any, name: str) -> str | None:
         raise InvalidClientAttestation(reason=f"more than one {name} header")
     return value.strip()
 
-
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def unverified_claims(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -101,13 +99,13 @@ def verify_attestation(token: str, *, client_id: str, software_id: str | None = 
             logger.debug("attester %s does not verify the attestation: %s", attester, exc)
     else:
         raise InvalidClientAttestation(reason=f"no trusted attester of {client_id!r} signed the attestation")
-    skew = conf.CLOCK_SKEW
+    clock = Clock(now=now, skew=clock_skew("ATTESTATION"))
     exp, iat, nbf = claims.get("exp"), claims.get("iat"), claims.get("nbf")
-    if not _number(exp):
+    if not is_numeric_date(exp):
         raise InvalidClientAttestation(reason="attestation has no exp")  # §4
-    if exp <= now - skew:
+    if clock.expired(exp):
         raise UseFreshAttestation(reason="attestation expired")  # §4, §7.4
-    if (iat is not None and (not _number(iat) or iat > now + skew)) or (nbf is not None and (not _number(nbf) or nbf > now + skew)):
+    if clock.in_future(iat) or clock.in_future(nbf):
         raise InvalidClientAttestation(reason="attestation not yet valid")
     if conf.MAX_AGE is not None and (iat is None or iat < now - conf.MAX_AGE):
         raise UseFreshAttestation(reason="attestation issued too long ago")  # §7.1 (6)
@@ -136,20 +134,21 @@ def verify_pop(token: str, attestation: Attestation, *, client_id: str, now: flo
     if not isinstance(aud, str) or aud != app_settings.issuer:  # §5.1, §7.2 (7): the issuer, one audience
         raise InvalidClientAttestation(reason=f"PoP aud {aud!r} is not the issuer as a single string")
     jti, iat = claims.get("jti"), claims.get("iat")
-    if not (isinstance(jti, str) and 0 < len(jti) <= 256 and _number(iat)):  # §5.1
+    if not (isinstance(jti, str) and 0 < len(jti) <= 256 and is_numeric_date(iat)):  # §5.1
         raise InvalidClientAttestation(reason="PoP needs jti and iat")
-    if not now - conf.POP_MAX_AGE <= iat <= now + conf.CLOCK_SKEW:  # §7.2 (6)
+    skew = clock_skew("ATTESTATION")
+    if not Clock(now=now, skew=skew).within(iat, conf.POP_MAX_AGE):  # §7.2 (6)
         raise InvalidClientAttestation(reason="PoP iat outside the acceptance window")
     try:  # §12.1: the jti is the default replay guard
-        replay.claim_once(f"attestation_pop:{client_id}", jti, ttl=conf.POP_MAX_AGE + 2 * conf.CLOCK_SKEW,
-                          not_before=iat - conf.CLOCK_SKEW)
+        replay.claim_once(f"attestation_pop:{client_id}", jti, ttl=conf.POP_MAX_AGE + 2 * skew,
+                          not_before=iat - skew)
     except replay.Replayed as exc:
         raise InvalidClientAttestation(reason="PoP jti already used") from exc
-    if conf.REQUIRE_CHALLENGE or "challenge" in claims:  # §6, §7.2 (5)
-        if not challenges.redeem(claims.get("challenge"), now=now):
-            raise UseAttestationChallenge(
-                reason="PoP challenge missing, stale or used", headers={CHALLENGE_HEADER: challenges.issue(now=now)}
-            )
+    wants_challenge = conf.REQUIRE_CHALLENGE or "challenge" in claims  # §6, §7.2 (5)
+    if wants_challenge and not challenges.redeem(claims.get("challenge"), now=now):
+        raise UseAttestationChallenge(
+            reason="PoP challenge missing, stale or used", headers={CHALLENGE_HEADER: challenges.issue(now=now)}
+        )
     return claims
 
 
@@ -171,7 +170,7 @@ def verify_combined(request: Any, attestation: Attestation) -> Any:
 
     # PAR verifies the proof before authenticating. vars(): an oauthlib request also
     # answers attribute lookups with body parameters of that name.
-    proof = vars(request).get("dpop")
+    proof = context.of(request).dpop
     if proof is None:
         value = proofs.single_header(request.headers.get("HTTP_DPOP"))
         url = endpoint_of(request)

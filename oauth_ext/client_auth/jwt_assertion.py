@@ -6,14 +6,15 @@ key that verifies the signature.
 
 from __future__ import annotations
 
-import math
 import time
 from typing import Any
 
+from .. import context
 from ..conf import app_settings
 from ..core import jose, replay
 from ..core.errors import InvalidClient, InvalidRequest
 from ..core.issuer import endpoint_url
+from ..core.time_claims import Clock, clock_skew, is_numeric_date
 from .registry import ClientAuthMethod, body_param
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -39,8 +40,8 @@ def expected_audiences() -> set[str]:
 def check_claims(claims: dict[str, Any], *, client_id: str, now: float | None = None) -> None:
     """Every claim rule of OIDC Core §9 and rfc7523bis, against ``now``."""
     conf = app_settings.CLIENT_AUTH
-    now = time.time() if now is None else now
-    skew = conf.CLOCK_SKEW
+    clock = Clock.of("CLIENT_AUTH", now)
+    now = clock.now
     if claims.get("iss") != client_id or claims.get("sub") != client_id:
         raise InvalidClient(reason="iss and sub must both equal the client_id")  # OIDC Core §9
     aud = claims.get("aud")
@@ -49,17 +50,16 @@ def check_claims(claims: dict[str, Any], *, client_id: str, now: float | None = 
     if aud not in expected_audiences():
         raise InvalidClient(reason=f"aud {aud!r} is not this server")  # rfc7523bis §4 (b)
     exp = claims.get("exp")
-    if not _is_number(exp):
+    if not is_numeric_date(exp):
         raise InvalidClient(reason="exp is required")  # RFC 7523 §3 (4)
-    if exp <= now - skew:
+    if clock.expired(exp):
         raise InvalidClient(reason="assertion expired")
     iat = claims.get("iat")
-    if iat is not None and not _is_number(iat):
+    if iat is not None and not is_numeric_date(iat):
         raise InvalidClient(reason="iat is not a number")
-    if iat is not None and iat > now + skew:
+    if clock.in_future(iat):
         raise InvalidClient(reason="assertion issued in the future")
-    nbf = claims.get("nbf")
-    if nbf is not None and (not _is_number(nbf) or nbf > now + skew):
+    if clock.in_future(claims.get("nbf")):
         raise InvalidClient(reason="assertion not yet valid")
     start = iat if iat is not None else now
     if exp - start > conf.ASSERTION_MAX_LIFETIME:
@@ -74,12 +74,8 @@ def earliest_use(claims: dict[str, Any]) -> float:
     been accepted: what the replay store compares with its epoch."""
     conf = app_settings.CLIENT_AUTH
     bounds = [claims["exp"] - conf.ASSERTION_MAX_LIFETIME]  # without iat the lifetime counts from acceptance
-    bounds += [claims[name] - conf.CLOCK_SKEW for name in ("iat", "nbf") if claims.get(name) is not None]
+    bounds += [claims[name] - clock_skew("CLIENT_AUTH") for name in ("iat", "nbf") if claims.get(name) is not None]
     return max(bounds)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 class JWTAssertionMethod(ClientAuthMethod):
@@ -108,7 +104,7 @@ class JWTAssertionMethod(ClientAuthMethod):
         return assertion
 
     def _unverified(self, request: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-        cached = vars(request).get("_oauth_ext_assertion")  # never a body parameter of that name
+        cached = context.of(request).assertion
         if cached:
             return cached
         assertion = self._assertion(request)
@@ -117,7 +113,7 @@ class JWTAssertionMethod(ClientAuthMethod):
             header, claims = jose.unverified(assertion, max_bytes=max_bytes)
         except jose.JOSEError as exc:
             raise InvalidRequest("client_assertion is not a valid JWT", reason=str(exc)) from exc
-        request._oauth_ext_assertion = (header, claims)
+        context.of(request).assertion = (header, claims)
         return header, claims
 
     def identify(self, request: Any) -> str:
@@ -161,7 +157,7 @@ class JWTAssertionMethod(ClientAuthMethod):
         except jose.JOSEError as exc:
             raise InvalidClient(reason=str(exc)) from exc
         check_claims(claims, client_id=client.client_id, now=now)
-        ttl = claims["exp"] - (time.time() if now is None else now) + app_settings.CLIENT_AUTH.CLOCK_SKEW
+        ttl = claims["exp"] - (time.time() if now is None else now) + clock_skew("CLIENT_AUTH")
         try:
             replay.claim_once(f"client_assertion:{client.client_id}", claims["jti"], ttl=ttl,
                               not_before=earliest_use(claims))

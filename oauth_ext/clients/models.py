@@ -12,7 +12,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.settings import oauth2_settings
 
+from ..client_auth import registry
 from ..core import jose
+from ..spiffe import ids
 
 
 class ClientProfile(models.Model):
@@ -78,8 +80,6 @@ class ClientProfile(models.Model):
         return f"{self.application.client_id} ({self.token_endpoint_auth_method})"
 
     def clean(self) -> None:
-        from ..client_auth import registry
-
         errors: dict[str, str] = {}
         method = self.token_endpoint_auth_method
         if method not in registry.method_names():
@@ -117,7 +117,6 @@ class ClientProfile(models.Model):
 
     def _clean_workload_methods(self, method: str, errors: dict[str, str]) -> None:
         """SPIFFE and RFC 8705 methods need the metadata that names the client's identity."""
-        from ..spiffe import ids
 
         if self.spiffe_id and not ids.valid_pattern(self.spiffe_id):
             errors["spiffe_id"] = _("Not a SPIFFE ID, or one ending in /*.")

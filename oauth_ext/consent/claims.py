@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import context
+
 
 def authorization_bound(request: Any, claims: dict[str, Any]) -> dict[str, Any]:
-    consent = getattr(request, "oauth_ext_consent", None)
+    consent = context.of(request).consent
     if consent is None or consent.expires_at is None:
         return {}
     end = int(consent.expires_at.timestamp())
     if claims["exp"] <= end:
         return {}
-    # The response's expires_in and DOT's row follow (ConsentValidatorMixin._save_bearer_token).
+    # The response's expires_in and DOT's row follow (ConsentHooks._save_bearer_token).
     request.expires_in = max(0, end - claims["iat"])
     return {"exp": end}

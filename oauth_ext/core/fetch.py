@@ -116,10 +116,8 @@ def check_url(url: str) -> Target:
 def check_registrable(url: str) -> None:
     """Refuse a URL that this module would never fetch; a name that does not resolve
     yet passes, since every fetch applies the rules again."""
-    try:
+    with contextlib.suppress(Unresolvable):
         check_url(url)
-    except Unresolvable:
-        pass
 
 
 class _Deadline:

@@ -1,6 +1,6 @@
 """JOSE on PyJWT + cryptography: JWKs, RFC 7638 thumbprints and JWS verification.
 
-Deliberately free of Django so that :mod:`oauth_ext.client` can use it in client
+Deliberately free of Django so that :mod:`oauth_ext.client_sdk` can use it in client
 apps. Verification always takes an explicit algorithm allow-list and an explicit
 key: nothing here ever trusts ``none``, an HMAC algorithm keyed with a public key,
 or a key carried in the token's own header.

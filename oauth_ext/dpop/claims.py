@@ -2,7 +2,9 @@
 
 from typing import Any
 
+from .. import context
+
 
 def confirmation(request: Any, claims: dict[str, Any]) -> dict[str, Any]:
-    proof = getattr(request, "dpop", None)
+    proof = context.of(request).dpop
     return {"cnf": {"jkt": proof.jkt}} if proof is not None else {}

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from ..conf import app_settings
 from ..core import jose, replay
+from ..core.time_claims import Clock, clock_skew, is_numeric_date
 from . import htu as htu_rules
 from . import nonces
 from .errors import InvalidDPoPProof, UseDPoPNonce
@@ -40,9 +40,6 @@ def single_header(value: str | None) -> str | None:
         raise InvalidDPoPProof(reason="more than one DPoP header")
     return value.strip()
 
-
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def verify(
@@ -82,13 +79,14 @@ def verify(
     except jose.JOSEError as exc:
         raise error(reason=str(exc)) from exc
     jti, iat = claims.get("jti"), claims.get("iat")
-    if not (isinstance(jti, str) and 0 < len(jti) <= MAX_JTI_LENGTH and _number(iat)):  # (3)
+    if not (isinstance(jti, str) and 0 < len(jti) <= MAX_JTI_LENGTH and is_numeric_date(iat)):  # (3)
         raise error(reason="jti, htm, htu and iat are required")
     if claims.get("htm") != method:  # (8): methods are case-sensitive
         raise error(reason=f"htm {claims.get('htm')!r} does not match {method}")
     if not htu_rules.matches(claims.get("htu"), url):  # (9)
         raise error(reason=f"htu {claims.get('htu')!r} does not match {url}")
-    if not now - conf.PROOF_MAX_AGE <= iat <= now + conf.CLOCK_SKEW:  # (11), §11.1
+    skew = clock_skew("DPOP")
+    if not Clock(now=now, skew=skew).within(iat, conf.PROOF_MAX_AGE):  # (11), §11.1
         raise error(reason="iat outside the acceptance window")
     if access_token is not None and claims.get("ath") != access_token_hash(access_token):  # (12)
         raise error(reason="ath does not match the access token")
@@ -97,8 +95,8 @@ def verify(
             reason="nonce missing or stale", headers={"DPoP-Nonce": nonces.issue(nonce_audience, now=now)}
         )
     try:
-        replay.claim_once(f"dpop:{htu_rules.normalize(url)}", jti, ttl=conf.PROOF_MAX_AGE + conf.CLOCK_SKEW,
-                          not_before=iat - conf.CLOCK_SKEW)
+        replay.claim_once(f"dpop:{htu_rules.normalize(url)}", jti, ttl=conf.PROOF_MAX_AGE + skew,
+                          not_before=iat - skew)
     except replay.Replayed as exc:
         raise error(reason="DPoP proof jti already used") from exc  # §11.1
     return Proof(jwk=jose.public_jwk(jwk), jkt=jose.jwk_thumbprint(jwk), claims=claims)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import context
+
 
 def confirmation(request: Any, claims: dict[str, Any]) -> dict[str, Any]:
-    cnf = getattr(request, "deferred_cnf", None)
+    cnf = context.of(request).deferred_cnf
     return {"cnf": cnf} if cnf else {}

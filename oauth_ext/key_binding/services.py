@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.module_loading import import_string
 
+from .. import context
 from ..client_auth.registry import body_param
 from ..conf import app_settings
 from ..core import jose, untrusted_json
@@ -65,7 +66,7 @@ def requested_confirmation(request: Any) -> dict[str, Any] | None:
     if value is None:
         return None
     cnf, key_id = parse(value)
-    method = getattr(request, "client_auth_method", None)
+    method = context.of(request).client_auth_method
     if request.client is None or method in (None, "none"):
         raise UnauthorizedClient("deferred key binding requires an authenticated client")
     if not _policy(app_settings.DEFERRED_KEY_BINDING.POLICY).allows(client=request.client, key_id=key_id, confirmation=cnf, request=request):

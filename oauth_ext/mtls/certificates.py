@@ -21,13 +21,13 @@ from urllib.parse import unquote
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from .. import context
 from ..conf import app_settings
 from ..core import jose
 
 logger = logging.getLogger(__name__)
 PEM = re.compile(r"-----BEGIN CERTIFICATE-----(.+?)-----END CERTIFICATE-----", re.S)
 MAX_HEADER_BYTES = 16384
-_MISSING = object()
 
 
 def _meta(request: Any) -> Any:
@@ -63,10 +63,9 @@ def parse(value: str) -> x509.Certificate:
 
 def client_certificate(request: Any) -> x509.Certificate | None:
     """The verified client certificate the proxy forwarded, or None."""
-    # vars(): an oauthlib request answers other attribute lookups with body parameters.
-    cached = vars(request).get("_oauth_ext_client_certificate", _MISSING)
-    if cached is not _MISSING:
-        return cached
+    state = context.of(request)
+    if state.certificate_read:
+        return state.forwarded_certificate
     certificate = None
     header = app_settings.MTLS.CERTIFICATE_HEADER
     meta = _meta(request)
@@ -79,7 +78,7 @@ def client_certificate(request: Any) -> x509.Certificate | None:
                 certificate = parse(value)
             except ValueError as exc:
                 logger.warning("unreadable client certificate header: %s", exc)
-    request._oauth_ext_client_certificate = certificate
+    state.certificate_read, state.forwarded_certificate = True, certificate
     return certificate
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import context
 from ..conf import app_settings
 from .certificates import thumbprint
 
 
 def confirmation(request: Any, claims: dict[str, Any]) -> dict[str, Any]:
-    certificate = vars(request).get("client_certificate")  # never a body parameter of that name
+    certificate = context.of(request).client_certificate
     if certificate is None or not app_settings.MTLS.CERTIFICATE_BOUND_ACCESS_TOKENS:
         return {}
     cnf = claims.get("cnf") if isinstance(claims.get("cnf"), dict) else {}

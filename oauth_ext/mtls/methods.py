@@ -9,6 +9,7 @@ from typing import Any
 
 from cryptography import x509
 
+from .. import context
 from ..client_auth.registry import ClientAuthMethod, body_param
 from ..core import jwks as key_sets
 from ..core.errors import InvalidClient
@@ -26,13 +27,13 @@ class CertificateMethod(ClientAuthMethod):
         client_id = body_param(request, "client_id")
         if client_id is None:
             return False
-        cached = vars(request).get("_oauth_ext_certificate_method")
+        cached = context.of(request).certificate_method
         if cached is None:
             from ..clients.services import get_profile, load_client
 
             client = load_client(client_id)
             profile = get_profile(client) if client is not None else None
-            cached = request._oauth_ext_certificate_method = profile.token_endpoint_auth_method if profile else ""
+            cached = context.of(request).certificate_method = profile.token_endpoint_auth_method if profile else ""
         return cached == self.name
 
     def identify(self, request: Any) -> str:
@@ -41,7 +42,7 @@ class CertificateMethod(ClientAuthMethod):
     def authenticate(self, request: Any, client: Any, profile: Any) -> None:
         certificate = certificates.client_certificate(request)
         self.check(certificate, client, profile, request)
-        request.client_certificate = certificate
+        context.of(request).client_certificate = certificate
 
     def check(self, certificate: x509.Certificate, client: Any, profile: Any, request: Any) -> None:
         raise NotImplementedError

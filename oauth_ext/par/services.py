@@ -15,6 +15,7 @@ from oauth2_provider.oauth2_backends import get_oauthlib_core
 from oauthlib.common import Request as OAuthlibRequest
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
+from .. import context
 from ..conf import app_settings
 from ..core.errors import InvalidClient, InvalidRequest
 from ..core.issuer import endpoint_url
@@ -41,7 +42,7 @@ def authenticate(django_request: Any, *, dpop: proofs.Proof | None = None) -> An
         django_request.build_absolute_uri(), django_request.method,
         urlencode(core.extract_body(django_request)), core.extract_headers(django_request),
     )
-    request.dpop = dpop
+    context.of(request).dpop = dpop
     validator = core.server.request_validator
     try:
         if validator.client_authentication_required(request):

@@ -2,11 +2,12 @@
 
 from typing import Any
 
+from .. import context
 from . import keys
 
 
 def confirmation(request: Any, claims: dict[str, Any]) -> dict[str, Any]:
-    pop = getattr(request, "pop", None)
+    pop = context.of(request).pop
     if pop is None:
         return {}
     if pop.jwk is not None:

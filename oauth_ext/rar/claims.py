@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import context
 from ..consent.resources import requested
 from .services import for_resources
 
 
 def authorization_details(request: Any, claims: dict[str, Any]) -> dict[str, Any]:
-    details = getattr(request, "oauth_ext_details", None)
+    details = context.of(request).details
     return {"authorization_details": for_resources(details, requested(request))} if details else {}

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from oauth2_provider.settings import oauth2_settings
 
+from .. import features
 from ..client_auth import registry
 from ..core import fetch, jose
 from ..software_statements.models import REDIRECT_URI_FORMS, SoftwarePublisher
@@ -18,12 +19,7 @@ from .errors import InvalidClientMetadata, InvalidRedirectURI
 # RFC 7591 grant types this server maps onto DOT's one grant type per Application.
 DOT_GRANTS = {"authorization_code": "authorization-code", "client_credentials": "client-credentials"}
 PRIVATE_USE_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+$")  # RFC 8252 §7.1: reverse domain
-# Client metadata kept on the profile for the workload methods: SPIFFE -02 §5.1 and
-# RFC 8705 §2.1.2, §3.4. Strings, except the boolean.
-PROFILE_FIELDS = ("spiffe_id", "spiffe_bundle_endpoint", "tls_client_auth_subject_dn", "tls_client_auth_san_dns",
-                  "tls_client_auth_san_uri", "tls_client_auth_san_ip", "tls_client_auth_san_email")
-PROFILE_FLAGS = ("tls_client_certificate_bound_access_tokens",)
-STRING_FIELDS = PROFILE_FIELDS + ("client_name", "software_id", "software_version", "client_uri", "logo_uri", "tos_uri", "policy_uri",
+STRING_FIELDS = ("client_name", "software_id", "software_version", "client_uri", "logo_uri", "tos_uri", "policy_uri",
                  "device_label", "platform", "jwks_uri", "token_endpoint_auth_method", "token_endpoint_auth_signing_alg", "scope")
 
 
@@ -39,7 +35,7 @@ class ClientMetadata:
     jwks_uri: str = ""
     token_endpoint_auth_signing_alg: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
-    #: PROFILE_FIELDS and PROFILE_FLAGS that were given.
+    #: The features' client fields (``Feature.client_fields``) that were given.
     profile: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -105,9 +101,13 @@ def validate(data: Any, publisher: SoftwarePublisher | None, *, key_proven: bool
     """
     if not isinstance(data, dict):
         raise InvalidClientMetadata("the request body must be a JSON object")
+    fields = features.client_fields()
     for name in STRING_FIELDS:
         if name in data and not isinstance(data[name], str):
             raise InvalidClientMetadata(f"{name} must be a string")
+    for client_field in fields:
+        if client_field.kind is str:
+            client_field.check(data)
     forms = publisher.redirect_uri_forms if publisher else ["https"]
     redirect_uris = _string_list(data, "redirect_uris", [])
     for uri in redirect_uris:
@@ -156,10 +156,10 @@ def validate(data: Any, publisher: SoftwarePublisher | None, *, key_proven: bool
     alg = data.get("token_endpoint_auth_signing_alg", "")
     if alg and (alg == "none" or alg not in jose.ASYMMETRIC_ALGORITHMS | jose.HMAC_ALGORITHMS):
         raise InvalidClientMetadata("unsupported token_endpoint_auth_signing_alg")
-    for name in PROFILE_FLAGS:
-        if name in data and not isinstance(data[name], bool):
-            raise InvalidClientMetadata(f"{name} must be a boolean")
-    profile = {k: data[k] for k in PROFILE_FIELDS + PROFILE_FLAGS if k in data}
+    for client_field in fields:
+        if client_field.kind is not str:
+            client_field.check(data)
+    profile = {f.name: data[f.name] for f in fields if f.name in data}
     extra = {k: data[k] for k in ("client_name", "client_uri", "logo_uri", "tos_uri", "policy_uri", "software_id",
                                   "software_version", "device_label", "platform") if k in data}
     return ClientMetadata(redirect_uris=redirect_uris, grant_types=grant_types, token_endpoint_auth_method=method,

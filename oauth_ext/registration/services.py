@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from oauth2_provider.models import get_access_token_model, get_application_model
 
+from .. import features
 from ..client_instances import stateless
 from ..client_instances.models import ClientInstance
 from ..client_instances.services import delete_tokens
@@ -114,7 +115,7 @@ def _apply(application: Any, instance: ClientInstance, meta: client_metadata.Cli
     profile.token_endpoint_auth_method = meta.token_endpoint_auth_method
     profile.jwks, profile.jwks_uri = meta.jwks, meta.jwks_uri
     profile.token_endpoint_auth_signing_alg = meta.token_endpoint_auth_signing_alg
-    for name in client_metadata.PROFILE_FIELDS + client_metadata.PROFILE_FLAGS:  # a replacement resets what it omits
+    for name in _profile_fields():  # a replacement resets what it omits
         setattr(profile, name, meta.profile.get(name, ClientProfile._meta.get_field(name).get_default()))
     profile.full_clean(exclude=["application"])
     profile.save()
@@ -180,7 +181,7 @@ def current(instance: ClientInstance) -> Registration:
         jwks=profile.jwks, jwks_uri=profile.jwks_uri, token_endpoint_auth_signing_alg=profile.token_endpoint_auth_signing_alg,
         extra={k: getattr(instance, k) for k in ("client_name", "software_id", "software_version", "device_label", "platform")
                if getattr(instance, k)},
-        profile={k: getattr(profile, k) for k in client_metadata.PROFILE_FIELDS + client_metadata.PROFILE_FLAGS
+        profile={k: getattr(profile, k) for k in _profile_fields()
                  if getattr(profile, k)},
     )
     return _of(instance, meta)
@@ -208,3 +209,8 @@ def delete(instance: ClientInstance) -> None:
     """RFC 7592 §2.3: the client and everything it holds are gone."""
     delete_tokens(instance.application)
     instance.application.delete()
+
+
+def _profile_fields() -> list[str]:
+    """The profile columns of every feature's client fields, switched on or not."""
+    return [f.name for f in features.client_fields(only_enabled=False)]

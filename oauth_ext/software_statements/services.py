@@ -9,6 +9,7 @@ from ..conf import app_settings
 from ..core import jose
 from ..core import jwks as key_sets
 from ..core.errors import OAuthError
+from ..core.time_claims import Clock, clock_skew
 from ..registration import metadata as client_metadata
 from .errors import InvalidSoftwareStatement, UnapprovedSoftwareStatement
 from .models import SoftwarePublisher
@@ -42,11 +43,11 @@ def verify_statement(statement: Any, *, now: float | None = None) -> tuple[Softw
         _, claims = jose.verify_jws(statement, key=jose.load_public_jwk(key), algorithms=algorithms, max_bytes=MAX_STATEMENT_BYTES)
     except (jose.JOSEError, key_sets.KeysUnavailable) as exc:
         raise InvalidSoftwareStatement(reason=str(exc)) from exc
-    skew = app_settings.CLIENT_AUTH.CLOCK_SKEW
-    exp, iat = claims.get("exp"), claims.get("iat")
-    if exp is not None and (not jose.is_numeric_date(exp) or exp <= now - skew):
+    clock = Clock(now=now, skew=clock_skew("CLIENT_AUTH"))
+    exp = claims.get("exp")
+    if exp is not None and clock.expired(exp):
         raise InvalidSoftwareStatement(reason="expired")
-    if iat is not None and (not jose.is_numeric_date(iat) or iat > now + skew):
+    if clock.in_future(claims.get("iat")):
         raise InvalidSoftwareStatement(reason="issued in the future")
     software_id = claims.get("software_id")
     if publisher.software_ids and software_id not in publisher.software_ids:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import math
 import time
 from typing import Any
 
@@ -13,6 +12,7 @@ from django.utils import timezone
 from ..conf import app_settings
 from ..core import fetch, jose, trust
 from ..core.errors import InvalidClient, InvalidRequest
+from ..core.time_claims import Clock, clock_skew, is_numeric_date
 from . import bundles, ids
 from .models import SpiffeTrustDomain
 
@@ -66,9 +66,6 @@ def current_bundle(domain: SpiffeTrustDomain, *, refetch: bool = False) -> bundl
     return bundles.parse(domain.bundle)
 
 
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
 
 def unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
     try:
@@ -103,16 +100,16 @@ def verify_jwt_svid(token: str, *, now: float | None = None) -> dict[str, Any]:
         raise InvalidClient(reason=f"JWT-SVID of {domain}: {exc}") from exc
     conf = app_settings.SPIFFE
     exp, iat, nbf = claims.get("exp"), claims.get("iat"), claims.get("nbf")
-    if not _number(exp) or exp <= now - conf.CLOCK_SKEW:  # §3.1 (1), (2)
+    clock = Clock(now=now, skew=clock_skew("SPIFFE"))
+    if clock.expired(exp):  # §3.1 (1), (2)
         raise InvalidClient(reason="JWT-SVID without exp, or expired")
     aud = claims.get("aud")
     audiences = [aud] if isinstance(aud, str) else aud
     if not (isinstance(audiences, list) and audiences == [app_settings.issuer]):  # §3.1 (3): the issuer, sole value
         raise InvalidClient(reason=f"JWT-SVID aud {aud!r} is not this issuer alone")
-    for value in (iat, nbf):
-        if value is not None and (not _number(value) or value > now + conf.CLOCK_SKEW):
-            raise InvalidClient(reason="JWT-SVID not yet valid")
-    if exp - (iat if _number(iat) else now) > conf.JWT_SVID_MAX_LIFETIME:
+    if clock.in_future(iat) or clock.in_future(nbf):
+        raise InvalidClient(reason="JWT-SVID not yet valid")
+    if exp - (iat if is_numeric_date(iat) else now) > conf.JWT_SVID_MAX_LIFETIME:
         raise InvalidClient(reason=f"JWT-SVID lifetime exceeds {conf.JWT_SVID_MAX_LIFETIME}s")
     return claims
 
@@ -136,7 +133,7 @@ def verify_x509_svid(certificate: Any, *, now: float | None = None) -> str:
         raise InvalidClient(reason="an X.509-SVID has exactly one URI SAN, a SPIFFE ID")
     if constraints.ca or not usage.digital_signature:  # (3), (4)
         raise InvalidClient(reason="an X.509-SVID is a leaf with the digitalSignature key usage")
-    moment = datetime.datetime.fromtimestamp(time.time() if now is None else now, tz=datetime.timezone.utc)
+    moment = datetime.datetime.fromtimestamp(time.time() if now is None else now, tz=datetime.UTC)
     if not certificate.not_valid_before_utc <= moment <= certificate.not_valid_after_utc:
         raise InvalidClient(reason="X.509-SVID outside its validity period")
     domain = domain_of(uris[0])

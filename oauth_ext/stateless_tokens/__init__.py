@@ -5,14 +5,14 @@ A token's state is its status-list entry (draft-ietf-oauth-status-list-21) plus 
 compact side record naming the client, the user and the expiry, both written by one
 statement. The seams into the rest of the package are few and explicit:
 
-- ``validators.StatelessTokenValidatorMixin``: the validator slot (token save, RFC 7009
-  revocation);
+- ``hooks.StatelessTokenHooks``: its validator hooks, next to DOT's validator (token
+  save, RFC 7009 revocation), through ``feature.FEATURE``;
 - ``services.introspect``: the introspection view's answer for a token DOT does not
   know (RFC 7662); ``services.live``: Txn-Token exchange and registration accept a
   live one where they look a stored token up;
 - ``services.revoke_all``: instance revocation and consent withdrawal;
 - ``receivers``: a deleted client's tokens;
-- ``issues_stateless(token)``: the status-list mixin leaves the entry of such a
+- ``issues_stateless(token)``: the status-list hook leaves the entry of such a
   token to this package.
 
 Revocation reaches stateless tokens whatever the setting (a site that turns the mode

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from .. import context
 from ..conf import app_settings
 from . import services
 
@@ -10,5 +11,5 @@ def status(request: Any, claims: dict[str, Any]) -> dict[str, Any]:
     if not app_settings.STATUS_LIST.ENABLED:
         return {}
     list_id, idx = services.allocate()
-    request.status_entry = (list_id, idx)
+    context.of(request).status_entry = (list_id, idx)
     return {"status": {"status_list": {"idx": idx, "uri": services.list_uri(list_id)}}}

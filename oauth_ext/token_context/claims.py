@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import context
 from .models import GrantContext
 from .trust import ccr
 
@@ -14,24 +15,24 @@ def extensions(request: Any) -> list[str]:
     used = set()
     if getattr(request, "code_verifier", None):
         used.add("pkce")
-    if getattr(request, "dpop", None) is not None:
+    if context.of(request).dpop is not None:
         used.add("dpop")
-    if getattr(request, "pop", None) is not None:
+    if context.of(request).pop is not None:
         used.add("pop")
-    if vars(request).get("attestation") is not None:  # vars(): never a body parameter of that name
+    if context.of(request).attestation is not None:
         used.add("attestation")
-    if vars(request).get("client_certificate") is not None:
+    if context.of(request).client_certificate is not None:
         used.add("mtls")
     code = getattr(request, "code", None)
     if code and request.grant_type == "authorization_code":
-        context = GrantContext.objects.filter(grant__code=code).values_list("extensions", flat=True).first()
-        used.update(context or [])
+        grant_context = GrantContext.objects.filter(grant__code=code).values_list("extensions", flat=True).first()
+        used.update(grant_context or [])
     return sorted(used)
 
 
 def client_extension_claims(request: Any, claims: dict[str, Any]) -> dict[str, Any]:
     extra = {"gty": request.grant_type, "cxt": extensions(request)}
-    method = getattr(request, "client_auth_method", None)
+    method = context.of(request).client_auth_method
     if method:
         extra["cmr"] = method
     if value := ccr(request):

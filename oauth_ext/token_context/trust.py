@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 
+from .. import context
 from ..conf import app_settings
 
 FRAMEWORK_OF_METHOD = {
@@ -36,7 +37,7 @@ REGISTERED_KEY_METHODS = ("private_key_jwt", "self_signed_tls_client_auth")
 
 def framework(request: Any) -> str | None:
     """The trust framework this request's client authentication went through."""
-    method = vars(request).get("client_auth_method")  # vars(): never a body parameter
+    method = context.of(request).client_auth_method
     if method in FRAMEWORK_OF_METHOD:
         return FRAMEWORK_OF_METHOD[method]
     if method in REGISTERED_KEY_METHODS:
@@ -62,6 +63,6 @@ def ccr(request: Any) -> str | None:
     current = ccr_value(framework(request))
     if request.grant_type != "refresh_token":
         return current
-    family = vars(request).get("oauth_ext_family")  # the consent's refresh-token family (consent/validators.py)
+    family = context.of(request).family  # the consent's refresh-token family (consent/validators.py)
     previous = family.ccr or None if family is not None else None
     return previous if previous is not None and previous == current else None

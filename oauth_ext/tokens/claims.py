@@ -1,7 +1,7 @@
 """Claims of JWT access tokens (RFC 9068 §2.2) and the extension point for more.
 
 A provider is a callable ``(request, claims) -> dict`` whose result is merged in.
-Features register theirs in ``FEATURE_PROVIDERS`` (``cnf`` for DPoP, ...); a site
+Features declare theirs (``Feature.claims``: ``cnf`` for DPoP, ...); a site
 lists its own in ``OAUTH_EXT["ACCESS_TOKENS"]["CLAIMS_PROVIDERS"]``. Site providers
 cannot override the registered claims nor what a feature sets.
 """
@@ -11,26 +11,16 @@ from __future__ import annotations
 import functools
 import time
 import uuid
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from django.utils.module_loading import import_string
 
+from .. import features
 from ..conf import app_settings
 from ..core import jose, untrusted_json
 
 REGISTERED = ("iss", "sub", "aud", "exp", "iat", "jti", "client_id")
-# Later ones win: a PoP token's cnf replaces the DPoP key thumbprint its proof set,
-# and a tmb key (deferred key binding) replaces both.
-FEATURE_PROVIDERS = (
-    "oauth_ext.dpop.claims.confirmation",
-    "oauth_ext.pop.claims.confirmation",
-    "oauth_ext.mtls.claims.confirmation",
-    "oauth_ext.status_list.claims.status",
-    "oauth_ext.token_context.claims.client_extension_claims",
-    "oauth_ext.rar.claims.authorization_details",
-    "oauth_ext.consent.claims.authorization_bound",
-    "oauth_ext.key_binding.claims.confirmation",
-)
 
 
 @functools.lru_cache(maxsize=8)
@@ -71,7 +61,7 @@ def access_token_claims(request: Any, *, now: int | None = None) -> dict[str, An
     for provider in _providers(tuple(app_settings.ACCESS_TOKENS.CLAIMS_PROVIDERS)):
         extra = provider(request, dict(claims)) or {}
         claims.update({k: v for k, v in extra.items() if k not in REGISTERED})
-    for provider in _providers(FEATURE_PROVIDERS):
+    for provider in features.claim_providers():  # later ones win (features.FEATURES)
         claims.update(provider(request, dict(claims)) or {})
     return claims
 

@@ -14,6 +14,7 @@ from typing import Any
 from oauthlib.oauth2.rfc6749 import errors
 from oauthlib.oauth2.rfc6749.grant_types.base import GrantTypeBase
 
+from .. import context
 from ..client_auth.registry import body_param
 from ..conf import app_settings
 from ..core.errors import UnsupportedGrantType
@@ -39,7 +40,7 @@ class TokenExchangeGrant(GrantTypeBase):
                 body = services.issue(
                     exchange,
                     client_id=request.client.client_id,
-                    auth_method=getattr(request, "client_auth_method", None),
+                    auth_method=context.of(request).client_auth_method,
                     cnf=requested_confirmation(request),
                 )
         except errors.OAuth2Error as exc:

@@ -8,7 +8,8 @@ forwards the header unchanged on its own outbound calls.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 

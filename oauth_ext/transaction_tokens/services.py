@@ -156,10 +156,8 @@ def issue(request: TxnTokenRequest, *, client_id: str, auth_method: str | None, 
     domain = authorize_requester(client_id=client_id, auth_method=auth_method, audience=request.audience)
     if not request.scope or not request.scope.strip():
         raise InvalidRequest("scope is required")
-    if request.subject_token_type == TXN_TOKEN_TYPE:
-        claims = _from_txn_token(request, domain)
-    else:
-        claims = _from_access_token(request)
+    txn = request.subject_token_type == TXN_TOKEN_TYPE
+    claims = _from_txn_token(request, domain) if txn else _from_access_token(request)
     granted, wanted = set(claims["scope"].split()), set(request.scope.split())
     # Never broader than the subject token's scope; an unknown scope is not unconstrained.
     if not granted or not wanted <= granted:

@@ -46,7 +46,7 @@ def test_the_site_names_its_apps_deep_link(app, client, settings):
     assert native(client, request_params(app)[1])[1]["url"].startswith("https://app.as.example.com/authorize?client_id=")
 
 
-@pytest.mark.parametrize("extra, description", [
+@pytest.mark.parametrize(("extra", "description"), [
     ({"scope": "no-such-scope"}, "invalid_scope"),
     ({"code_challenge": None, "code_challenge_method": None}, "invalid_request"),
     ({"code_challenge_method": "plain"}, "invalid_request"),
@@ -61,7 +61,7 @@ def test_errors_for_the_client_are_a_call_of_its_redirect_uri(app, client, extra
     assert not PushedRequest.objects.exists()
 
 
-@pytest.mark.parametrize("extra, error", [
+@pytest.mark.parametrize(("extra", "error"), [
     ({"native_callback_uri": None}, "invalid_request"),
     ({"native_callback_uri": "https://evil.example.net/app2app"}, "invalid_request"),  # not the client's
     ({"native_callback_uri": "http://client.example.org/plain"}, "invalid_request"),  # §5.4 https deep links

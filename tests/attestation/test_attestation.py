@@ -12,8 +12,8 @@ from oauth2_provider.models import get_application_model
 
 from oauth_ext.attestation import challenges, services
 from oauth_ext.attestation.errors import InvalidClientAttestation, UseAttestationChallenge
-from oauth_ext.client.attestation import ClientAttestation
-from oauth_ext.client.dpop import DPoPKey
+from oauth_ext.client_sdk.attestation import ClientAttestation
+from oauth_ext.client_sdk.dpop import DPoPKey
 from oauth_ext.core import jose
 from oauth_ext.tokens.claims import jwt_claims
 
@@ -311,7 +311,7 @@ def test_two_attestation_headers_are_refused(attested, token_request):
 
 
 @pytest.mark.parametrize("name", ["dpop", "attestation", "client_certificate", "_oauth_ext_client_certificate",
-                                  "_oauth_ext_assertion"])
+                                  "_oauth_ext_assertion", "oauth_ext_context"])
 def test_body_parameters_named_like_request_state_change_nothing(make_client, token_request, name):
     """oauthlib answers attribute lookups with body parameters: ours must never read them."""
     registered = make_client()

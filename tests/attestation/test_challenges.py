@@ -13,8 +13,8 @@ from django.core.management import call_command
 
 from oauth_ext.attestation import challenges
 from oauth_ext.attestation.models import Attester
-from oauth_ext.client.attestation import ClientAttestation
-from oauth_ext.client.dpop import DPoPKey
+from oauth_ext.client_sdk.attestation import ClientAttestation
+from oauth_ext.client_sdk.dpop import DPoPKey
 from oauth_ext.core import jose
 from oauth_ext.dpop import nonces
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -33,10 +34,8 @@ def _end_group(pgid: int) -> list[int]:
     while (left := _group_members(pgid)) and time.monotonic() < deadline:
         time.sleep(0.2)
     if left:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(pgid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     return left
 
 

@@ -11,8 +11,8 @@ import jwt
 import pytest
 from django.conf import settings as django_settings
 
-from oauth_ext.client.mail import SCOPE_MAIL, MailClient, discover
 from oauth_ext.client_instances.models import ClientInstance
+from oauth_ext.client_sdk.mail import SCOPE_MAIL, MailClient, discover
 from oauth_ext.consent.models import ConsentGrant
 
 from ..dovecot import Dovecot, Relay, imap_login, smtp_login

@@ -24,7 +24,7 @@ def test_wrong_secret_still_invalid_client(make_client, token_request):
     assert (status, body["error"]) == (401, "invalid_client")
 
 
-@pytest.mark.parametrize("registered, used, expected", [
+@pytest.mark.parametrize(("registered", "used", "expected"), [
     ("client_secret_basic", "basic", 200),
     ("client_secret_basic", "post", 401),
     ("client_secret_post", "post", 200),

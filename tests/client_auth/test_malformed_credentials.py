@@ -9,7 +9,7 @@ NUL_BASIC = {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(b"a\x00b:secret")
 
 
 @pytest.mark.parametrize("url", ["/o/token/", "/o/revoke_token/", "/o/introspect/"])
-@pytest.mark.parametrize("form, headers", [
+@pytest.mark.parametrize(("form", "headers"), [
     ({"client_id": "a\x00b", "client_secret": "secret"}, {}),
     ({"client_id": "a\x00b"}, {}),
     ({}, NUL_BASIC),

@@ -216,7 +216,7 @@ def test_failure_reason_is_logged_not_returned(make_client, token_request, caplo
 
 
 @pytest.mark.parametrize(
-    "headers, claims",
+    ("headers", "claims"),
     [
         pytest.param({"typ": ["JWT"]}, {}, id="typ-array"),
         pytest.param({"typ": {"a": 1}}, {}, id="typ-object"),

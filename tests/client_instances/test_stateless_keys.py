@@ -5,9 +5,9 @@ header) authenticates the first use; RSA keys keep the header path."""
 import pytest
 from oauth2_provider.models import get_application_model
 
-from oauth_ext.client import ASSERTION_TYPE, AssertionSigner
 from oauth_ext.client_instances import stateless
 from oauth_ext.client_instances.models import ClientInstance, InstanceTemplate
+from oauth_ext.client_sdk import ASSERTION_TYPE, AssertionSigner
 from oauth_ext.core import jose
 
 from ..conftest import ISSUER

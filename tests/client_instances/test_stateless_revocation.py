@@ -15,10 +15,10 @@ from django.core.management import call_command
 from django.db.models import F
 from oauth2_provider.models import get_application_model
 
-from oauth_ext.client import ASSERTION_TYPE, AssertionSigner
 from oauth_ext.client_instances import stateless
 from oauth_ext.client_instances.models import ClientInstance, InstanceTemplate
 from oauth_ext.client_instances.services import prune, revoke_instance
+from oauth_ext.client_sdk import ASSERTION_TYPE, AssertionSigner
 from oauth_ext.conf import app_settings
 from oauth_ext.core import jose
 

@@ -1,12 +1,14 @@
 """A client gets the scopes it registered (RFC 7591 §2 ``scope``), not every scope
 the server knows: asked for none, those; asked for more, ``invalid_scope``."""
 
+import io
+
 import jwt
 import pytest
 from django.core.management import call_command
 from oauth2_provider.models import get_access_token_model
 
-from oauth_ext.client import ASSERTION_TYPE, AssertionSigner
+from oauth_ext.client_sdk import ASSERTION_TYPE, AssertionSigner
 
 from ..conftest import ISSUER
 
@@ -47,7 +49,7 @@ def test_an_unknown_registered_scope_is_a_validation_error(make_client):
 
 def test_the_example_projects_demo_client_gets_its_scopes_only(db, settings, tmp_path, token_request):
     settings.VAR_DIR = tmp_path
-    call_command("demo_setup", stdout=open("/dev/null", "w"))
+    call_command("demo_setup", stdout=io.StringIO())
     key = tmp_path / "demo-client" / "demo-service.private.jwk.json"
     signer = AssertionSigner.from_file(key, client_id="demo-service", audience=ISSUER)
     form = {"client_assertion_type": ASSERTION_TYPE}

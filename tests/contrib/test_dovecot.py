@@ -103,7 +103,7 @@ def test_the_token_of_another_user_is_refused(dovecot, mail_tokens, alice, djang
 def test_an_expired_token_is_refused(dovecot, mail_tokens, alice):
     _, tokens = mail_tokens(alice)
     get_access_token_model().objects.filter(user=alice).update(
-        expires=datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc))
+        expires=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
     logged_in, challenges = imap_login(dovecot, "OAUTHBEARER", "alice", tokens[IMAP])
     assert not logged_in and refused(challenges, "OAUTHBEARER")
 

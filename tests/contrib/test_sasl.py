@@ -85,7 +85,7 @@ def tokens(mail_app, install, authorize, token_request, django_user_model):
     return alice, per_service
 
 
-@pytest.mark.parametrize("mechanism, build", [("OAUTHBEARER", oauthbearer), ("XOAUTH2", xoauth2)])
+@pytest.mark.parametrize(("mechanism", "build"), [("OAUTHBEARER", oauthbearer), ("XOAUTH2", xoauth2)])
 def test_a_token_for_the_service_lets_the_user_in(tokens, mechanism, build):
     alice, per_service = tokens
     result = authenticate(mechanism, build(per_service[IMAP]), audience=IMAP, scope="mail")
@@ -110,7 +110,7 @@ def test_wrong_audience_wrong_user_missing_scope(tokens):
 def test_expired_and_revoked_tokens_fail(tokens):
     alice, per_service = tokens
     get_access_token_model().objects.filter(token_checksum__isnull=False).update(
-        expires=datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc))
+        expires=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
     with pytest.raises(SASLFailure) as failed:
         authenticate("OAUTHBEARER", oauthbearer(per_service[IMAP]), audience=IMAP)
     assert failed.value.status == "invalid_token"

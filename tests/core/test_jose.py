@@ -127,7 +127,7 @@ def test_verify_refuses_hmac_with_a_public_key():
 
 
 @pytest.mark.parametrize(
-    "token, message",
+    ("token", "message"),
     [
         ("a" * 200, "larger"),
         ("a.b", "three segments"),

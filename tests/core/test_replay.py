@@ -13,7 +13,7 @@ import requests
 from oauth2_provider.models import AccessToken
 
 from oauth_ext.attestation import challenges
-from oauth_ext.client.dpop import DPoPKey
+from oauth_ext.client_sdk.dpop import DPoPKey
 from oauth_ext.core import replay
 from oauth_ext.core.errors import TemporarilyUnavailable
 from oauth_ext.core.models import ReplayStoreStart

@@ -5,8 +5,8 @@ import json
 import pytest
 from oauth2_provider.models import AccessToken, get_application_model
 
-from oauth_ext.client import ASSERTION_TYPE
 from oauth_ext.client_instances.models import ClientInstance
+from oauth_ext.client_sdk import ASSERTION_TYPE
 from oauth_ext.core import jose, untrusted_json
 from oauth_ext.par.models import PushedRequest
 
@@ -25,7 +25,7 @@ def deep_jws(*, header: str | None = None, payload: str | None = None) -> str:
 def test_nesting_deeper_than_the_limit_is_a_value_error():
     with pytest.raises(untrusted_json.UntrustedJSONError, match="nested deeper"):
         untrusted_json.loads(DEEP)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="nested deeper"):
         untrusted_json.loads("{" * 40 + "}" * 40)
     limit = untrusted_json.MAX_DEPTH
     assert untrusted_json.loads("[" * limit + "]" * limit) is not None

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from django.core.cache import caches
 
-from oauth_ext.client.dpop import DPoPKey
+from oauth_ext.client_sdk.dpop import DPoPKey
 from oauth_ext.core import jose, replay
 from oauth_ext.dpop import nonces, proofs
 from oauth_ext.dpop.errors import InvalidDPoPProof, UseDPoPNonce
@@ -39,7 +39,7 @@ def test_thumbprint_and_ath_vectors():
     assert proofs.access_token_hash(ACCESS_TOKEN) == ATH
 
 
-@pytest.mark.parametrize("proof, iat", [(TOKEN_PROOF, 1562262616), (REFRESH_PROOF, 1562265296)])
+@pytest.mark.parametrize(("proof", "iat"), [(TOKEN_PROOF, 1562262616), (REFRESH_PROOF, 1562265296)])
 def test_rfc_token_request_proofs(fresh_replay_store, proof, iat):
     verified = proofs.verify(proof, method="POST", url=TOKEN_URL, now=iat + 4)
     assert verified.jkt == JKT
@@ -98,7 +98,7 @@ def _claims(**overrides):
     return {k: v for k, v in claims.items() if v is not None}
 
 
-@pytest.mark.parametrize("make, reason", [
+@pytest.mark.parametrize(("make", "reason"), [
     (lambda: _forge({"typ": "JWT", "jwk": KEY.public_jwk}, _claims()), "typ"),
     (lambda: _forge({"jwk": KEY.public_jwk}, _claims()), "typ"),
     (lambda: _forge({"typ": "dpop+jwt"}, _claims()), "JWK is not an object"),

@@ -9,8 +9,8 @@ import pytest
 import requests
 from oauth2_provider.models import get_access_token_model
 
-from oauth_ext.client import AssertionSigner, PrivateKeyJWTAuth
-from oauth_ext.client.dpop import DPoPAuth, DPoPKey
+from oauth_ext.client_sdk import AssertionSigner, PrivateKeyJWTAuth
+from oauth_ext.client_sdk.dpop import DPoPAuth, DPoPKey
 from oauth_ext.core import jose
 
 from ..conftest import ISSUER

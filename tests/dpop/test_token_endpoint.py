@@ -7,7 +7,7 @@ import pytest
 import requests
 from oauth2_provider.models import get_access_token_model, get_application_model
 
-from oauth_ext.client.dpop import DPoPKey
+from oauth_ext.client_sdk.dpop import DPoPKey
 
 from ..conftest import basic_auth
 

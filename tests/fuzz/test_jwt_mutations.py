@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from oauth_ext.client import ASSERTION_TYPE
-from oauth_ext.client.dpop import DPoPKey
+from oauth_ext.client_sdk import ASSERTION_TYPE
+from oauth_ext.client_sdk.dpop import DPoPKey
 from oauth_ext.core import jose
 from oauth_ext.dpop.errors import InvalidDPoPProof
 from oauth_ext.dpop.proofs import verify

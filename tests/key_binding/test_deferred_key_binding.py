@@ -7,7 +7,7 @@ import jwt
 import pytest
 from oauth2_provider.models import get_access_token_model, get_application_model
 
-from oauth_ext.client.dpop import DPoPKey
+from oauth_ext.client_sdk.dpop import DPoPKey
 from oauth_ext.core import jose
 from oauth_ext.transaction_tokens.services import ACCESS_TOKEN_TYPE, GRANT_TYPE, TXN_TOKEN_TYPE
 

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from oauth2_provider.models import get_application_model
 
-from oauth_ext.client import ASSERTION_TYPE, AssertionSigner
 from oauth_ext.client_instances.models import ClientInstance
+from oauth_ext.client_sdk import ASSERTION_TYPE, AssertionSigner
 from oauth_ext.core import jose
 
 from ..conftest import ISSUER

@@ -31,7 +31,7 @@ import jwt
 import pytest
 import requests
 
-from oauth_ext.client import AssertionSigner, PrivateKeyJWTAuth
+from oauth_ext.client_sdk import AssertionSigner, PrivateKeyJWTAuth
 
 from ..docs.snippets import in_section
 from ..services import free_port, fresh_database

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from oauth2_provider.models import get_application_model
 
-from oauth_ext.client.dpop import DPoPKey
+from oauth_ext.client_sdk.dpop import DPoPKey
 from oauth_ext.par.models import PushedRequest
 
 Application = get_application_model()
@@ -77,7 +77,7 @@ def test_public_client_with_pkce(make_client, push, client, token_request, djang
     assert status == 200, tokens
 
 
-@pytest.mark.parametrize("params, error", [
+@pytest.mark.parametrize(("params", "error"), [
     ({"request_uri": "urn:ietf:params:oauth:request_uri:x"}, "invalid_request"),
     ({"redirect_uri": "https://not-registered.example.org/cb"}, "invalid_request"),
     ({"code_challenge": None, "code_challenge_method": None}, "invalid_request"),

@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from oauth2_provider.models import get_application_model
 
-from oauth_ext.client.dpop import DPoPKey
 from oauth_ext.client_instances.models import ClientInstance
+from oauth_ext.client_sdk.dpop import DPoPKey
 from oauth_ext.par.models import PushedRequest
 
 DYNAMIC = "urn:ietf:oauth:parameters:dynamic"

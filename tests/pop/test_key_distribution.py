@@ -8,8 +8,8 @@ import jwt
 import pytest
 import requests
 
-from oauth_ext.client.dpop import DPoPKey
-from oauth_ext.client.pop import PoPAuth, req_cnf, sign_request
+from oauth_ext.client_sdk.dpop import DPoPKey
+from oauth_ext.client_sdk.pop import PoPAuth, req_cnf, sign_request
 from oauth_ext.core import jose
 
 from ..conftest import basic_auth
@@ -38,6 +38,11 @@ def pop_token(make_client, token_request, *, key=None, prover=None, **params):
     return token_request(data, **headers)
 
 
+def refused(response, scheme: str, error: str = "invalid_token") -> bool:
+    """RFC 6750 §3.1 (and its DPoP and PoP twins): 401 with the error in the scheme's challenge."""
+    return response.status_code == 401 and response["WWW-Authenticate"].startswith(f'{scheme} error="{error}"')
+
+
 def signed_get(client, jwk, token, url=API, **kwargs):
     return client.get(url.replace("http://testserver", ""), HTTP_AUTHORIZATION="PoP " + sign_request(jwk, token, "GET", url, **kwargs))
 
@@ -57,10 +62,10 @@ def test_asymmetric_pop_token_end_to_end(make_client, token_request, client):
 def test_asymmetric_token_refused_with_another_key_or_scheme(make_client, token_request, client):
     key = DPoPKey.generate()
     token = pop_token(make_client, token_request, key=key)[1]["access_token"]
-    assert signed_get(client, DPoPKey.generate().private_jwk, token).status_code == 401
-    assert client.get("/api/me/", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+    assert refused(signed_get(client, DPoPKey.generate().private_jwk, token), "PoP")
+    assert refused(client.get("/api/me/", HTTP_AUTHORIZATION=f"Bearer {token}"), "Bearer")
     dpop = client.get("/api/me/", HTTP_AUTHORIZATION=f"DPoP {token}", HTTP_DPOP=key.proof("GET", API, access_token=token))
-    assert dpop.status_code == 401
+    assert refused(dpop, "DPoP")
 
 
 def test_possession_of_req_cnf_must_be_proven(make_client, token_request):
@@ -104,14 +109,14 @@ def test_symmetric_pop_token_end_to_end(make_client, token_request, client, rs_k
     response = signed_get(client, key, body["access_token"])
     assert response.status_code == 200, response.content
     forged = {**key, "k": jose.b64url_encode(b"x" * 32)}
-    assert signed_get(client, forged, body["access_token"]).status_code == 401
+    assert refused(signed_get(client, forged, body["access_token"]), "PoP")
 
 
 def test_symmetric_key_unreadable_without_the_rs_key(make_client, token_request, client, rs_keys, settings):
     body = pop_token(make_client, token_request, resource=RESOURCE)[1]
     settings.OAUTH_EXT = {**settings.OAUTH_EXT, "POP": {**settings.OAUTH_EXT["POP"], "RS_DECRYPTION_KEYS": [
         jose.private_key_to_jwk(jose.generate_private_key("ES256"), alg="ECDH-ES+A256KW")]}}
-    assert signed_get(client, body["cnf"]["jwk"], body["access_token"]).status_code == 401
+    assert refused(signed_get(client, body["cnf"]["jwk"], body["access_token"]), "PoP")
 
 
 @pytest.mark.parametrize("params", [{}, {"resource": "https://unknown.example.com/"}])
@@ -123,16 +128,16 @@ def test_symmetric_needs_one_known_resource(make_client, token_request, rs_keys,
 def test_signed_request_checks(make_client, token_request, client):
     key = DPoPKey.generate()
     token = pop_token(make_client, token_request, key=key)[1]["access_token"]
-    assert signed_get(client, key.private_jwk, token, now=int(time.time()) - 3600).status_code == 401  # stale
+    assert refused(signed_get(client, key.private_jwk, token, now=int(time.time()) - 3600), "PoP")  # stale
     wrong_path = sign_request(key.private_jwk, token, "GET", "http://testserver/api/ping/")
-    assert client.get("/api/me/", HTTP_AUTHORIZATION=f"PoP {wrong_path}").status_code == 401
+    assert refused(client.get("/api/me/", HTTP_AUTHORIZATION=f"PoP {wrong_path}"), "PoP")
     post_signed = sign_request(key.private_jwk, token, "POST", API)
-    assert client.get("/api/me/", HTTP_AUTHORIZATION=f"PoP {post_signed}").status_code == 401
+    assert refused(client.get("/api/me/", HTTP_AUTHORIZATION=f"PoP {post_signed}"), "PoP")
     once = sign_request(key.private_jwk, token, "GET", API)
     assert client.get("/api/me/", HTTP_AUTHORIZATION=f"PoP {once}").status_code == 200
     replay = client.get("/api/me/", HTTP_AUTHORIZATION=f"PoP {once}")
-    assert replay.status_code == 401 and replay["WWW-Authenticate"].startswith("PoP error=")
-    assert client.get("/api/me/", HTTP_AUTHORIZATION="PoP not-a-jws").status_code == 401
+    assert refused(replay, "PoP")
+    assert refused(client.get("/api/me/", HTTP_AUTHORIZATION="PoP not-a-jws"), "PoP")
 
 
 def bind_to_resource(settings, resource, *clients):

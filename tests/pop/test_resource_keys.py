@@ -10,8 +10,8 @@ from oauth2_provider.models import get_access_token_model
 
 from example_project.settings import MAIL_RESOURCES
 from oauth_ext.checks import check_configuration
-from oauth_ext.client.dpop import DPoPKey
-from oauth_ext.client.pop import req_cnf
+from oauth_ext.client_sdk.dpop import DPoPKey
+from oauth_ext.client_sdk.pop import req_cnf
 from oauth_ext.clients.services import set_client_keys
 from oauth_ext.core import jose
 from oauth_ext.pop import KEY_DISTRIBUTION_DRAFT

@@ -44,7 +44,7 @@ def test_open_policy_registers_a_public_native_client(policy, register):
     assert (instance.publisher, instance.software_id, instance.scope) == (None, "mail-client", [MAIL, CONTACTS, CALENDARS])
 
 
-@pytest.mark.parametrize("overrides, error", [
+@pytest.mark.parametrize(("overrides", "error"), [
     ({"redirect_uris": ["https://client.example.org/cb"]}, "invalid_redirect_uri"),  # native clients only
     ({"redirect_uris": ["mailclient:/oauth"]}, "invalid_redirect_uri"),  # not reverse DNS (RFC 8252 §7.1)
     ({"redirect_uris": ["http://localhost/cb"]}, "invalid_redirect_uri"),  # RFC 8252 §8.3: an IP literal

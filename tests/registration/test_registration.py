@@ -68,7 +68,7 @@ def test_rfc7591_example_with_an_initial_access_token(register, make_client, tok
     assert body["token_endpoint_auth_method"] == "client_secret_basic"
 
 
-@pytest.mark.parametrize("case, error", [
+@pytest.mark.parametrize(("case", "error"), [
     ("unknown-key", "invalid_software_statement"),
     ("alg-none", "invalid_software_statement"),
     ("expired", "invalid_software_statement"),
@@ -99,7 +99,7 @@ def test_bad_statements(vendor, register, case, error):
     assert (Application.objects.count(), ClientInstance.objects.count()) == before  # nothing half-written
 
 
-@pytest.mark.parametrize("change, error", [
+@pytest.mark.parametrize(("change", "error"), [
     ({"jwks": {"keys": [instance_key()]}}, "invalid_client_metadata"),  # a private key
     ({"jwks": {"keys": [{"kty": "oct", "k": "c2VjcmV0"}]}}, "invalid_client_metadata"),
     ({"jwks": None, "jwks_uri": "https://10.0.0.1/jwks.json"}, "invalid_client_metadata"),

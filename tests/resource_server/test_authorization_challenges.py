@@ -8,8 +8,8 @@ import json
 import pytest
 
 from oauth_ext.checks import check_configuration
-from oauth_ext.client.dpop import DPoPKey
-from oauth_ext.client.step_up import parse_challenge
+from oauth_ext.client_sdk.dpop import DPoPKey
+from oauth_ext.client_sdk.step_up import parse_challenge
 from oauth_ext.resource_server.challenges import DRAFT, REMEDIATION_DRAFT, authorization_reference
 
 from .test_step_up import ORDER, PAYMENT_DETAIL, pay
@@ -91,7 +91,7 @@ def test_the_401_remediation_challenge(issue, client, style):
     assert REMEDIATION_DRAFT == "draft-zehavi-oauth-rar-metadata-06"
 
 
-@pytest.mark.parametrize("value, status", [("insufficient_authorization", 403), ("authorization_remediation", 401)])
+@pytest.mark.parametrize(('value', 'status'), [("insufficient_authorization", 403), ("authorization_remediation", 401)])
 def test_a_dpop_bound_token_gets_the_dpop_scheme(issue, client, style, value, status):
     style(value)
     key = DPoPKey.generate()

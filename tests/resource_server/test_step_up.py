@@ -6,7 +6,7 @@ import json
 import pytest
 from oauth2_provider.models import get_application_model
 
-from oauth_ext.client.dpop import DPoPKey
+from oauth_ext.client_sdk.dpop import DPoPKey
 from oauth_ext.resource_server.challenges import has_authorization_details
 from oauth_ext.tokens.validation import TokenInfo
 
@@ -42,6 +42,7 @@ def test_step_up_round_trip(make_client, authorize, token_request, django_user_m
     assert status == 200, tokens
     challenge = pay(client, {"HTTP_AUTHORIZATION": f"Bearer {tokens['access_token']}"})
     assert challenge.status_code == 403
+    assert challenge["WWW-Authenticate"].startswith('Bearer error="requested_authorization"')
     required = challenge.json()["authorization_details"]
 
     status, tokens, _ = token_request(authorize(app, user, authorization_details=json.dumps(required)))
@@ -53,6 +54,8 @@ def test_step_up_round_trip(make_client, authorize, token_request, django_user_m
     # That authorization is for this payment only.
     other = pay(client, {"HTTP_AUTHORIZATION": f"Bearer {tokens['access_token']}"}, order={**ORDER, "amount": "9999.00"})
     assert other.status_code == 403
+    assert other["WWW-Authenticate"] == 'Bearer error="requested_authorization", error_description="Requires RAR."'
+    assert other.json()["authorization_details"] == [{**PAYMENT_DETAIL, "instructedAmount": {"currency": "EUR", "amount": "9999.00"}}]
 
 
 def test_dpop_bound_token_gets_a_dpop_challenge(issue, client):
@@ -74,7 +77,7 @@ def test_payment_needs_a_token(client, db):
     assert response.status_code == 401 and "Bearer" in response["WWW-Authenticate"]
 
 
-@pytest.mark.parametrize("granted, covered", [
+@pytest.mark.parametrize(("granted", "covered"), [
     ([PAYMENT_DETAIL], True),
     ([{**PAYMENT_DETAIL, "actions": ["initiate", "status"], "remittanceInformationUnstructured": "Ref"}], True),
     ([{"type": "account_information", "actions": ["read"]}, PAYMENT_DETAIL], True),
@@ -91,7 +94,7 @@ def test_authorization_details_coverage(granted, covered):
 
 
 @pytest.mark.urls("tests.resource_server.urls")
-@pytest.mark.parametrize("provider, status, challenge", [
+@pytest.mark.parametrize(("provider", "status", "challenge"), [
     (None, 401, 'Bearer error="insufficient_user_authentication", error_description="A different authentication level is required", acr_values="myACR", max_age="5"'),
     ("tests.resource_server.providers.stale_authentication", 401,
      'Bearer error="insufficient_user_authentication", error_description="More recent authentication is required", max_age="5"'),

@@ -17,7 +17,7 @@ def test_a_good_statement_is_accepted_with_the_metadata_it_would_register(vendor
     assert result["metadata"]["software_id"] == "mail-app" and "jwks" not in result["metadata"]
 
 
-@pytest.mark.parametrize("case, error, reason", [
+@pytest.mark.parametrize(("case", "error", "reason"), [
     ("other software", "unapproved_software_statement", "may not vouch for software 'other'"),
     ("disabled publisher", "unapproved_software_statement", "unknown or disabled"),
     ("expired", "invalid_software_statement", "expired"),

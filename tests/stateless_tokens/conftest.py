@@ -4,7 +4,7 @@ import hashlib
 
 import pytest
 
-from oauth_ext.client.dpop import DPoPKey
+from oauth_ext.client_sdk.dpop import DPoPKey
 from oauth_ext.status_list import client as status_client
 from oauth_ext.status_list.models import StatusEntry
 

@@ -4,7 +4,7 @@ import jwt
 import pytest
 from django.utils import timezone
 
-from oauth_ext.client.dpop import DPoPKey
+from oauth_ext.client_sdk.dpop import DPoPKey
 from oauth_ext.core import jose
 from oauth_ext.stateless_tokens.models import StatelessToken
 from oauth_ext.stateless_tokens.services import prune

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
-from oauth_ext.client.dpop import DPoPKey
+from oauth_ext.client_sdk.dpop import DPoPKey
 from oauth_ext.stateless_tokens.models import StatelessToken
 from oauth_ext.status_list.models import StatusEntry
 

@@ -7,9 +7,9 @@ import jwt
 import pytest
 from oauth2_provider.models import get_access_token_model
 
-from oauth_ext.client.dpop import DPoPKey
 from oauth_ext.client_instances.models import ClientInstance
 from oauth_ext.client_instances.services import revoke_instance
+from oauth_ext.client_sdk.dpop import DPoPKey
 from oauth_ext.consent.models import ConsentGrant
 from oauth_ext.consent.services import withdraw
 from oauth_ext.core import jose

@@ -48,9 +48,13 @@ def test_a_rolled_back_transaction_takes_back_what_it_reserved(settings):
     services.allocate()  # opens the list outside the transaction
     list_id = services._blocks[(1, 1_048_576)].list_id
     before = StatusList.objects.get(pk=list_id).next_position
-    with pytest.raises(RuntimeError), transaction.atomic():
-        services.allocate()
-        raise RuntimeError
+    def allocate_and_fail() -> None:
+        with transaction.atomic():
+            services.allocate()
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        allocate_and_fail()
     assert StatusList.objects.get(pk=list_id).next_position == before
 
 

@@ -54,15 +54,15 @@ def test_bounds_and_values():
     array = StatusArray(10, 1)
     with pytest.raises(IndexError):
         array[10]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="does not fit"):
         array[0] = 2  # SUSPENDED does not fit in one bit
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="bits must be"):
         StatusArray(10, 3)
 
 
 def test_decompression_bomb_is_refused():
     bomb = jose.b64url_encode(zlib.compress(bytes(50 * 1024 * 1024), 9))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="larger than allowed"):
         StatusArray.from_lst(bomb, 1)
 
 

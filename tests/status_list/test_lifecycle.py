@@ -6,7 +6,7 @@ import jwt
 import pytest
 from oauth2_provider.models import get_access_token_model
 
-from oauth_ext.client.dpop import DPoPKey
+from oauth_ext.client_sdk.dpop import DPoPKey
 from oauth_ext.core import jose
 from oauth_ext.status_list import client as status_client
 from oauth_ext.status_list import services

@@ -9,7 +9,7 @@ import jwt
 import pytest
 from oauth2_provider.models import get_application_model
 
-from oauth_ext.client.dpop import DPoPKey
+from oauth_ext.client_sdk.dpop import DPoPKey
 
 from ..conftest import basic_auth
 
@@ -21,7 +21,7 @@ def claims_of(token):
     return jwt.decode(token, options={"verify_signature": False})
 
 
-@pytest.mark.parametrize("method, credentials", [
+@pytest.mark.parametrize(("method", "credentials"), [
     ("private_key_jwt", lambda c: ({**c.form()}, {})),
     ("client_secret_jwt", lambda c: ({**c.form()}, {})),
     (None, lambda c: ({}, basic_auth(c.client_id, c.secret))),

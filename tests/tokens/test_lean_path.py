@@ -8,10 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from oauth2_provider.models import get_access_token_model
 
-from oauth_ext.client import ASSERTION_TYPE, AssertionSigner
-from oauth_ext.client.dpop import DPoPKey
 from oauth_ext.client_instances.models import ClientInstance
 from oauth_ext.client_instances.services import revoke_instance
+from oauth_ext.client_sdk import ASSERTION_TYPE, AssertionSigner
+from oauth_ext.client_sdk.dpop import DPoPKey
 from oauth_ext.clients.services import set_client_keys
 from oauth_ext.core import jose
 from oauth_ext.status_list.models import StatusEntry

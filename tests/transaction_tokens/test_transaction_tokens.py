@@ -133,7 +133,7 @@ def test_metadata_lists_token_exchange(client, db):
     assert "authorization_code" in document["grant_types_supported"]
 
 
-@pytest.mark.parametrize("change, error", [
+@pytest.mark.parametrize(("change", "error"), [
     ({"audience": None}, "invalid_request"),
     ({"audience": "elsewhere.example"}, "invalid_target"),
     ({"requested_token_type": "urn:ietf:params:oauth:token-type:access_token"}, "invalid_request"),
@@ -206,7 +206,7 @@ def valid_claims(**overrides):
 
 
 # RFC 6750 §3.1 as the Txn-Token header uses it: a missing or bad token is 401 invalid_token, two tokens in one header 400 invalid_request.
-@pytest.mark.parametrize("header, reason, expected", [
+@pytest.mark.parametrize(("header", "reason", "expected"), [
     (None, "missing", (401, "invalid_token")),
     (lambda: sign(valid_claims(aud="other-domain.example")), "other trust domain", (401, "invalid_token")),
     (lambda: sign(valid_claims(exp=int(time.time()) - 1)), "expired", (401, "invalid_token")),
@@ -249,7 +249,7 @@ def test_command_line_exchange_then_internal_call(live_server, make_client, tmp_
               "--client-id", workload.client_id, "--key", str(key_file)]
 
     def cli(*args):
-        done = subprocess.run([sys.executable, "-m", "oauth_ext.client", *args, *common], capture_output=True, text=True, timeout=60)
+        done = subprocess.run([sys.executable, "-m", "oauth_ext.client_sdk", *args, *common], capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, done.stderr + done.stdout
         return json.loads(done.stdout)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...client.registration import sign_statement
+from ...client_sdk.registration import sign_statement
 
 
 class Command(BaseCommand):
@@ -27,7 +27,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["action"] == "check":
-            return self._check(options["statement"])
+            self._check(options["statement"])
+            return
         try:
             claims = json.loads(options["claims"])
             private_jwk = json.loads(Path(options["key"]).read_text())

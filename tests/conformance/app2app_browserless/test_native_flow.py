@@ -14,7 +14,7 @@ import pytest
 import requests
 from oauth2_provider.models import get_application_model
 
-from oauth_ext.client.app2app import NativeFlow, NativeFlowFailed
+from oauth_ext.client_sdk.app2app import NativeFlow, NativeFlowFailed
 from oauth_ext.par.models import PushedRequest
 
 Application = get_application_model()

@@ -7,8 +7,8 @@ import pytest
 import requests
 from oauth2_provider.models import get_application_model
 
-from oauth_ext.client.attestation import AttestationAuth, ClientAttestation
-from oauth_ext.client.dpop import DPoPKey
+from oauth_ext.client_sdk.attestation import AttestationAuth, ClientAttestation
+from oauth_ext.client_sdk.dpop import DPoPKey
 from oauth_ext.tokens.claims import jwt_claims
 
 from ...certificates import HEADER, forwarded, issue

@@ -2,7 +2,7 @@
 
 from oauth2_provider.models import get_application_model
 
-from oauth_ext.client.dpop import DPoPKey
+from oauth_ext.client_sdk.dpop import DPoPKey
 
 TOKEN_HTU = "https://as.example.com/o/token/"
 API = "http://testserver/api/me/"

@@ -51,6 +51,6 @@ class Command(BaseCommand):
         self.stdout.write(f"  Client: {CLIENT_ID} authenticates with private_key_jwt, key {key_file}")
         self.stdout.write("  Get a token (in another shell):")
         self.stdout.write(
-            f"    .venv/bin/python -m oauth_ext.client token --issuer {issuer} "
+            f"    .venv/bin/python -m oauth_ext.client_sdk token --issuer {issuer} "
             f"--token-endpoint {issuer}/token/ --client-id {CLIENT_ID} --key {key_file}"
         )
