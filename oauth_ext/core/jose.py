@@ -13,7 +13,7 @@ import functools
 import hashlib
 import json
 import math
-from typing import Any
+from typing import Any, TypeGuard
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
@@ -164,7 +164,7 @@ def select_key(keys: list[dict[str, Any]], *, kid: str | None, alg: str) -> dict
     return candidates[0]
 
 
-def is_numeric_date(value: Any) -> bool:
+def is_numeric_date(value: Any) -> TypeGuard[int | float]:
     """RFC 7519 §2 NumericDate: a JSON number (``true`` is not one, though Python's bool is an int)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
