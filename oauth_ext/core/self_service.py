@@ -6,7 +6,7 @@ is "Not found", never "forbidden", so its existence does not leak."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -25,6 +25,9 @@ from rest_framework import permissions
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class OwnRowsView(APIView):
@@ -84,7 +87,7 @@ class OwnRowConfirmPage(LoginRequiredMixin, View):
     say what was done, back to the list. Another user's row is "Not found"."""
 
     template_name: str
-    list_url: str
+    list_url: StrOrPromise
 
     def owned(self, request) -> models.QuerySet:
         raise NotImplementedError

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..core.trust import TrustedParty
 from . import ids
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class SpiffeTrustDomain(TrustedParty):
@@ -32,7 +37,7 @@ class SpiffeTrustDomain(TrustedParty):
     def clean(self) -> None:
         from . import bundles
 
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if ids.trust_domain(f"spiffe://{self.trust_domain}") != self.trust_domain:
             errors["trust_domain"] = _("Not a trust domain name (lowercase letters, digits, '.', '-', '_').")
         if not self.bundle_endpoint and not self.bundle:
