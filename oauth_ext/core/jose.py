@@ -93,6 +93,7 @@ def _load_public_jwk(canonical: str) -> PublicKey:
     if PRIVATE_JWK_MEMBERS & jwk.keys() or jwk.get("kty") == "oct":
         raise JOSEError("JWK holds private or symmetric key material")
     kty = jwk.get("kty")
+    key: PublicKey | PrivateKey
     try:
         if kty == "RSA":
             key = RSAAlgorithm.from_jwk(jwk)
@@ -135,7 +136,7 @@ def key_algorithm_family(jwk: dict[str, Any]) -> set[str]:
     if kty == "RSA":
         return {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512"}
     if kty == "EC":
-        alg = EC_CURVE_ALGORITHMS.get(jwk.get("crv"))
+        alg = EC_CURVE_ALGORITHMS.get(jwk.get("crv", ""))
         return {alg} if alg else set()
     if kty == "OKP":
         return {"EdDSA", "Ed25519"} if jwk.get("crv") == "Ed25519" else {"EdDSA"}
@@ -251,7 +252,7 @@ def default_algorithm(jwk: dict[str, Any]) -> str:
 def generate_private_key(alg: str = "ES256") -> PrivateKey:
     """A fresh private key suitable for ``alg``."""
     if alg in ("ES256", "ES384", "ES512"):
-        curve = {"ES256": ec.SECP256R1, "ES384": ec.SECP384R1, "ES512": ec.SECP521R1}[alg]()
+        curve = {"ES256": ec.SECP256R1(), "ES384": ec.SECP384R1(), "ES512": ec.SECP521R1()}[alg]
         return ec.generate_private_key(curve)
     if alg in ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512"):
         return rsa.generate_private_key(public_exponent=65537, key_size=3072)
@@ -282,14 +283,18 @@ def public_jwk(jwk: dict[str, Any]) -> dict[str, Any]:
 
 def load_private_jwk(jwk: dict[str, Any]) -> PrivateKey:
     """A private key object from a private JWK."""
-    kty = jwk.get("kty")
-    loader = {"RSA": RSAAlgorithm, "EC": ECAlgorithm, "OKP": OKPAlgorithm}.get(kty)
+    loaders: dict[str, type[RSAAlgorithm] | type[ECAlgorithm] | type[OKPAlgorithm]] = {
+        "RSA": RSAAlgorithm, "EC": ECAlgorithm, "OKP": OKPAlgorithm}
+    loader = loaders.get(jwk.get("kty", ""))
     if loader is None or "d" not in jwk:
         raise JOSEError("not a private RSA, EC or OKP JWK")
     try:
-        return loader.from_jwk(jwk)
+        key = loader.from_jwk(jwk)
     except (jwt.exceptions.PyJWTError, ValueError, TypeError, KeyError) as exc:
         raise JOSEError("malformed private JWK") from exc
+    if not isinstance(key, PrivateKey):  # "d" makes it one
+        raise JOSEError("not a private RSA, EC or OKP JWK")
+    return key
 
 
 def sign(claims: dict[str, Any], *, key: Any, alg: str, headers: dict[str, Any] | None = None) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 
 class TrustedQuerySet(models.QuerySet):
-    def enabled(self) -> TrustedQuerySet:
+    def enabled(self) -> Self:
         return self.filter(enabled=True)
 
 
@@ -62,7 +62,7 @@ class KeyedParty(TrustedParty):
     jwks_uri = models.URLField(_("JWKS URI"), max_length=2000, blank=True)
     keys_refreshed_at = models.DateTimeField(_("keys last fetched"), null=True, blank=True)
 
-    objects = KeyedQuerySet.as_manager()
+    objects: ClassVar[models.Manager[KeyedParty]] = KeyedQuerySet.as_manager()
 
     store_key: str
     store_fields: tuple[str, ...]

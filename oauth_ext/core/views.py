@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.http import Http404, JsonResponse
@@ -42,8 +43,13 @@ class AuthorizationServerMetadataView(_ExtendedDocument, OAuthServerMetadataView
 class OpenIDConfigurationView(_ExtendedDocument, ConnectDiscoveryInfoView):
     """OIDC Discovery ``/.well-known/openid-configuration`` (when DOT's OIDC is on)."""
 
+if TYPE_CHECKING:
+    from oauth2_provider.views import OAuthServerMetadataView as _MetadataViewBase  # untyped DOT
+else:
+    _MetadataViewBase = object
 
-class _ForIssuerPath:
+
+class _ForIssuerPath(_MetadataViewBase):
     """Served at ``/.well-known/<document><issuer path>`` (RFC 8414 §3.1) for the
     configured issuer's path only."""
 
