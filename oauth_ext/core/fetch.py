@@ -141,9 +141,9 @@ class _Deadline:
     def connection_class(self, base: type) -> type:
         deadline = self
 
-        class Connection(base):
+        class Connection(base):  # type: ignore[misc]  # untyped third-party base
             def _new_conn(self) -> socket.socket:
-                sock = super()._new_conn()
+                sock: socket.socket = super()._new_conn()
                 deadline._watch(sock)
                 return sock
 

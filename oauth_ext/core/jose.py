@@ -127,7 +127,8 @@ def validate_public_jwks(jwks: Any, max_keys: int = 20) -> list[dict[str, Any]]:
         load_public_jwk(jwk)
         if "kid" in jwk and not isinstance(jwk["kid"], str):
             raise JOSEError("kid must be a string")
-    return keys
+    checked: list[dict[str, Any]] = keys
+    return checked
 
 
 def key_algorithm_family(jwk: dict[str, Any]) -> set[str]:
@@ -241,7 +242,8 @@ def verify_jws(token: str, *, key: Any, algorithms: list[str] | set[str] | froze
 def default_algorithm(jwk: dict[str, Any]) -> str:
     """The algorithm a key signs with when its JWK names none."""
     if jwk.get("alg"):
-        return jwk["alg"]
+        named: str = jwk["alg"]
+        return named
     if jwk.get("kty") == "EC":
         return EC_CURVE_ALGORITHMS[jwk["crv"]]
     if jwk.get("kty") == "OKP":

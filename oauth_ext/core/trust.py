@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-class TrustedQuerySet(models.QuerySet):
+class TrustedQuerySet(models.QuerySet[Any]):
     def enabled(self) -> Self:
         return self.filter(enabled=True)
 
@@ -118,7 +118,7 @@ def refresh_keys(party: KeyedParty) -> KeyedParty:
     return party
 
 
-def refresh_all(parties: models.QuerySet, refresh: Callable[[Any], Any] = refresh_keys,
+def refresh_all(parties: models.QuerySet[Any], refresh: Callable[[Any], Any] = refresh_keys,
                 errors: tuple[type[Exception], ...] = (key_sets.KeysUnavailable,)) -> int:
     """``refresh`` each of ``parties``; a failure is logged and does not stop the
     others (one broken endpoint must not leave every other store stale)."""
