@@ -141,7 +141,7 @@ class _Deadline:
     def connection_class(self, base: type) -> type:
         deadline = self
 
-        class Connection(base):  # type: ignore[misc]  # untyped third-party base
+        class Connection(base):  # type: ignore[misc]  # urllib3's connection class, known at run time
             def _new_conn(self) -> socket.socket:
                 sock: socket.socket = super()._new_conn()
                 deadline._watch(sock)
