@@ -6,7 +6,7 @@ is "Not found", never "forbidden", so its existence does not leak."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, resolve_url
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -27,9 +28,6 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 
 class OwnRowsView(APIView):  # type: ignore[misc]  # untyped third-party base
@@ -89,7 +87,7 @@ class OwnRowConfirmPage(LoginRequiredMixin, View):
     say what was done, back to the list. Another user's row is "Not found"."""
 
     template_name: str
-    list_url: StrOrPromise
+    list_url: str | Promise
 
     def owned(self, request: HttpRequest) -> models.QuerySet[Any]:
         raise NotImplementedError
@@ -104,7 +102,7 @@ class OwnRowConfirmPage(LoginRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         changed, text = self.act(get_object_or_404(self.owned(request), pk=pk), request.user)
         messages.add_message(request, messages.SUCCESS if changed else messages.INFO, text)
-        return redirect(self.list_url)
+        return redirect(str(self.list_url))
 
 
 def negotiated(api_view: Callable[..., HttpResponseBase], page_view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from . import jose
 from . import jwks as key_sets
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +70,7 @@ class KeyedParty(TrustedParty):
         abstract = True
 
     def clean(self) -> None:
-        errors: dict[str, StrOrPromise] = {}
+        errors: dict[str, str | Promise] = {}
         if bool(self.jwks) == bool(self.jwks_uri):
             errors["jwks"] = _("Give exactly one of jwks and jwks_uri.")
         if self.jwks:
@@ -84,10 +82,10 @@ class KeyedParty(TrustedParty):
         if errors:
             raise ValidationError(errors)
 
-    def clean_policy(self, errors: dict[str, StrOrPromise]) -> None:
+    def clean_policy(self, errors: dict[str, str | Promise]) -> None:
         """Add the errors of the subclass's own fields to ``errors``."""
 
-    def check_string_lists(self, fields: tuple[str, ...], errors: dict[str, StrOrPromise], *, nonempty: bool = False) -> None:
+    def check_string_lists(self, fields: tuple[str, ...], errors: dict[str, str | Promise], *, nonempty: bool = False) -> None:
         """JSON list fields must hold strings (``nonempty``: no empty string either)."""
         for field in fields:
             value = getattr(self, field)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ..core.trust import KeyedParty
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 REDIRECT_URI_FORMS = ("https", "loopback", "private_use")  # RFC 8252 §7.1–7.3 and web clients
 
@@ -53,7 +49,7 @@ class SoftwarePublisher(KeyedParty):
     def __str__(self) -> str:
         return self.name
 
-    def clean_policy(self, errors: dict[str, StrOrPromise]) -> None:
+    def clean_policy(self, errors: dict[str, str | Promise]) -> None:
         if not set(self.redirect_uri_forms) <= set(REDIRECT_URI_FORMS):
             errors["redirect_uri_forms"] = _("Forms are https, loopback and private_use.")
         self.check_string_lists(LIST_FIELDS, errors)
