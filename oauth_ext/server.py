@@ -19,8 +19,10 @@ from .transaction_tokens.services import GRANT_TYPE as TOKEN_EXCHANGE
 
 
 class ExtendedGrantsMixin:
+    grant_types: dict[str, Any]  # set by oauthlib's (untyped) Server
+
     def __init__(self, request_validator: Any, *args: Any, **kwargs: Any) -> None:
-        super().__init__(request_validator, *args, **kwargs)
+        super().__init__(request_validator, *args, **kwargs)  # type: ignore[call-arg]  # oauthlib's Server, untyped
         self.grant_types[TOKEN_EXCHANGE] = TokenExchangeGrant(request_validator)
         custom_validators.install(self)
 

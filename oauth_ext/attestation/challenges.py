@@ -42,6 +42,8 @@ def is_valid(challenge: object, *, now: float | None = None) -> bool:
 def issued_at(challenge: object) -> float:
     """The issue time inside a valid challenge, less the clock skew."""
     raw = mac_tokens.decode(challenge, RAW_LENGTH)
+    if raw is None:
+        raise ValueError("not a challenge")  # callers check is_valid first
     return mac_tokens.unpack_time(raw) - clock_skew("ATTESTATION")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.settings import oauth2_settings
 
@@ -34,7 +35,7 @@ class Attester(KeyedParty):
     def __str__(self) -> str:
         return self.name
 
-    def clean_policy(self, errors: dict[str, str]) -> None:
+    def clean_policy(self, errors: dict[str, str | Promise]) -> None:
         self.check_string_lists(("client_ids", "software_ids"), errors, nonempty=True)
         if not errors and not (self.client_ids or self.software_ids):
             errors["client_ids"] = _("Name the clients or the software it may attest.")

@@ -112,6 +112,8 @@ def verify_attestation(token: str, *, client_id: str, software_id: str | None = 
     cnf = claims.get("cnf")
     jwk = cnf.get("jwk") if isinstance(cnf, dict) else None
     try:
+        if not isinstance(jwk, dict):
+            raise jose.JOSEError("JWK is not an object")
         jose.load_public_jwk(jwk)  # §7.1 (5): refuses private and symmetric keys
     except jose.JOSEError as exc:
         raise InvalidClientAttestation(reason=f"cnf.jwk: {exc}") from exc

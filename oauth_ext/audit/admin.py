@@ -4,6 +4,7 @@ record its saves and deletions."""
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib import admin, messages
 from django.db import models, transaction
@@ -14,8 +15,13 @@ from ..core.jwks import KeysUnavailable
 from . import services
 from .models import AuditEntry
 
+if TYPE_CHECKING:  # the mixins below are only ever mixed into a ModelAdmin
+    _AdminBase = admin.ModelAdmin[Any]
+else:
+    _AdminBase = object
 
-class AuditedAdminMixin:
+
+class AuditedAdminMixin(_AdminBase):
     """Records every add, change and delete made through this model admin.
 
     ``audit_fields`` names the fields whose before → after the entry keeps;
@@ -116,7 +122,7 @@ class TrustStoreAdminMixin(AuditedAdminMixin):
     """What every trust store's admin does alike: filter on and enable audited, and
     URLs typed without a scheme taken as https (a key or bundle endpoint is never http)."""
 
-    list_filter = ("enabled",)
+    list_filter: ClassVar[tuple[str, ...]] = ("enabled",)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.action(description="Enable", permissions=["change"])

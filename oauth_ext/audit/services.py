@@ -21,6 +21,8 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     values = {}
     for name in fields:
         field = obj._meta.get_field(name)
+        if not isinstance(field, models.Field):
+            raise TypeError(f"{name} is not a concrete field of {type(obj).__name__}")
         values[name] = getattr(obj, field.attname)
     return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
 

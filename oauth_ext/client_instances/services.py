@@ -63,8 +63,9 @@ def ensure_active(application: Any) -> None:
 def bind_user(application: Any, user: Any) -> None:
     """The first user to authorize an instance is the one whose device it is."""
     instance = instance_of(application)
-    unowned = instance is not None and instance.user_id is None and user is not None and getattr(user, "pk", None)
-    if unowned and ClientInstance.objects.filter(pk=instance.pk, user__isnull=True).update(user=user):
+    if instance is None or instance.user_id is not None or user is None or not getattr(user, "pk", None):
+        return
+    if ClientInstance.objects.filter(pk=instance.pk, user__isnull=True).update(user=user):
         client_cache.forget(application.client_id)
 
 

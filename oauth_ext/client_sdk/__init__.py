@@ -55,7 +55,7 @@ class AssertionSigner:
             "jti": uuid.uuid4().hex,
             **extra_claims,
         }
-        headers = {"typ": "client-authentication+jwt"}
+        headers: dict[str, Any] = {"typ": "client-authentication+jwt"}
         if self.kid:
             headers["kid"] = self.kid
         if self.public_jwk:
@@ -76,6 +76,8 @@ class PrivateKeyJWTAuth(requests.auth.AuthBase):
         body = request.body or ""
         if isinstance(body, bytes):
             body = body.decode("utf-8")
+        if not isinstance(body, str):
+            raise ValueError("a client assertion goes in a form-encoded body, not a stream")
         fields = parse_qsl(body, keep_blank_values=True)
         fields += list(self.signer.form_fields().items())
         request.prepare_body(data=urlencode(fields), files=None)

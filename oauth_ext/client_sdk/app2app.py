@@ -69,9 +69,10 @@ class NativeFlow:
             if url.split("?")[0] == self.redirect_uri:
                 return url
             body = self._get(url)
-            action, url = body.get("action"), body.get("url")
-            if not isinstance(url, str):
+            action, next_url = body.get("action"), body.get("url")
+            if not isinstance(next_url, str):
                 raise NativeFlowFailed(f"answer without a url: {body!r}")
+            url = next_url
             if action == "deep_link":
                 self.allowlist.add(self._host(url))
                 if not self.open_deep_link(url):
@@ -92,7 +93,7 @@ class NativeFlow:
         at the client's own redirect_uri (``code``, ``state``, ``iss`` or ``error``)."""
         query = parse_qs(urlsplit(invoked).query)
         if "error" in query or "redirect_uri" not in query:
-            raise NativeFlowFailed("callback without a response", error=(query.get("error") or [None])[0])
+            raise NativeFlowFailed("callback without a response", error=query["error"][0] if query.get("error") else None)
         redirect = query["redirect_uri"][0]
         if self._host(redirect) not in self.allowlist and redirect.split("?")[0] != self.redirect_uri:
             raise NativeFlowFailed(f"{redirect!r} is outside the flow's allowlist")  # §5.3

@@ -73,7 +73,7 @@ class AttestationAuth(requests.auth.AuthBase):
         if not (challenge and asked) or getattr(response.request, "_attestation_retried", False):
             return response
         retry = response.request.copy()
-        retry._attestation_retried = True
+        retry._attestation_retried = True  # type: ignore[attr-defined]  # a mark on requests' object
         retry.headers.update(self.attested.headers())
         response.close()
         return response.connection.send(retry, **kwargs)

@@ -66,9 +66,12 @@ class DPoPAuth(requests.auth.AuthBase):
         self.nonces: dict[str, str] = {}
 
     def _sign(self, request: requests.PreparedRequest) -> None:
-        origin = urlsplit(request.url).netloc
+        method, url = request.method, request.url
+        if method is None or url is None:
+            raise ValueError("the request is not prepared")
+        origin = urlsplit(url).netloc
         request.headers["DPoP"] = self.key.proof(
-            request.method, request.url, access_token=self.access_token, nonce=self.nonces.get(origin)
+            method, url, access_token=self.access_token, nonce=self.nonces.get(origin)
         )
         if self.access_token is not None:
             request.headers["Authorization"] = f"DPoP {self.access_token}"
@@ -88,7 +91,7 @@ class DPoPAuth(requests.auth.AuthBase):
         if not (nonce and asked) or getattr(response.request, "_dpop_retried", False):
             return response
         retry = response.request.copy()
-        retry._dpop_retried = True
+        retry._dpop_retried = True  # type: ignore[attr-defined]  # a mark on requests' object
         self._sign(retry)
         response.close()
         return response.connection.send(retry, **kwargs)

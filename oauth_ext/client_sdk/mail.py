@@ -136,7 +136,7 @@ class MailClient:
         self.client_id = registered["client_id"]
         return registered
 
-    def authorize(self, scopes: list[str], resources: list[str], open_browser: Callable[[str], None],
+    def authorize(self, scopes: list[str], resources: list[str], open_browser: Callable[[str], object],
                   timeout: float = 120) -> tuple[str, str, str]:
         """The user signs in and allows in the browser; ``(code, verifier, redirect_uri)``."""
         server = http.server.HTTPServer(("127.0.0.1", 0), _Receiver)
@@ -167,7 +167,7 @@ class MailClient:
             raise DiscoveryError(f"token request refused: {body}")
         return body
 
-    def sign_in(self, scopes: list[str], resources: list[str], open_browser: Callable[[str], None]) -> dict[str, str]:
+    def sign_in(self, scopes: list[str], resources: list[str], open_browser: Callable[[str], object]) -> dict[str, str]:
         """Register, authorize once, then one access token per resource."""
         if not self.client_id:
             self.register(scopes)

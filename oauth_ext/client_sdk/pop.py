@@ -40,6 +40,7 @@ def sign_request(jwk: dict[str, Any], access_token: str, method: str, url: str, 
     parts = urlsplit(url)
     claims = {"at": access_token, "ts": int(time.time()) if now is None else now, "m": method.upper(),
               "u": parts.netloc, "p": parts.path or "/"}
+    key: bytes | jose.PrivateKey
     if jwk.get("kty") == "oct":
         key, alg = jose.b64url_decode(jwk["k"]), jwk.get("alg", "HS256")
     else:
@@ -53,5 +54,7 @@ class PoPAuth(requests.auth.AuthBase):
         self.access_token = access_token
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        if request.method is None or request.url is None:
+            raise ValueError("the request is not prepared")
         request.headers["Authorization"] = "PoP " + sign_request(self.jwk, self.access_token, request.method, request.url)
         return request

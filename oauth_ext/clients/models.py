@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.settings import oauth2_settings
 
@@ -80,7 +81,7 @@ class ClientProfile(models.Model):
         return f"{self.application.client_id} ({self.token_endpoint_auth_method})"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str | Promise] = {}
         method = self.token_endpoint_auth_method
         if method not in registry.method_names():
             errors["token_endpoint_auth_method"] = _("Unsupported method %(m)s.") % {"m": method}
@@ -115,7 +116,7 @@ class ClientProfile(models.Model):
     TLS_CLIENT_AUTH_FIELDS = ("tls_client_auth_subject_dn", "tls_client_auth_san_dns", "tls_client_auth_san_uri",
                               "tls_client_auth_san_ip", "tls_client_auth_san_email")
 
-    def _clean_workload_methods(self, method: str, errors: dict[str, str]) -> None:
+    def _clean_workload_methods(self, method: str, errors: dict[str, str | Promise]) -> None:
         """SPIFFE and RFC 8705 methods need the metadata that names the client's identity."""
 
         if self.spiffe_id and not ids.valid_pattern(self.spiffe_id):

@@ -8,7 +8,7 @@ view's own methods (``validate_authorization_request``, ``render_to_response``,
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from oauth2_provider.exceptions import OAuthToolkitError
@@ -20,6 +20,11 @@ from ..conf import app_settings
 from ..rar import services as rar
 from ..rar.errors import InvalidAuthorizationDetails
 from . import policies, resources, services
+
+if TYPE_CHECKING:  # mixed into DOT's AuthorizationView (untyped)
+    from oauth2_provider.views import AuthorizationView as _ViewBase
+else:
+    _ViewBase = object
 
 
 def _details(request: Any) -> list[dict[str, Any]]:
@@ -63,7 +68,7 @@ def who(user: Any, application: Any, grant: services.ConsentGrant | None) -> dic
     }
 
 
-class ConsentAuthorizationMixin:
+class ConsentAuthorizationMixin(_ViewBase):
     template_name = "oauth_ext/consent.html"
 
     def validate_authorization_request(self, request: Any) -> tuple[list[str], dict[str, Any]]:

@@ -59,7 +59,7 @@ def applications_of(key: str) -> Any:
     kind, _, rest = key.partition(":")
     if kind == "software":
         publisher_id, _, software_id = rest.partition(":")
-        return ClientInstance.objects.filter(publisher_id=publisher_id, software_id=software_id).values("application_id")
+        return ClientInstance.objects.filter(publisher_id=int(publisher_id), software_id=software_id).values("application_id")
     return get_application_model().objects.filter(client_id=rest).values("pk")
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hmac
 import threading
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -70,7 +71,7 @@ class Auth(auth.BaseAuth):
         super().__init__(configuration)
         _django()
 
-    def get_external_login(self, environ: dict[str, Any]) -> tuple[()] | tuple[str, str]:
+    def get_external_login(self, environ: Mapping[str, Any]) -> tuple[()] | tuple[str, str]:
         """A Bearer token is checked here, where the request's mount point is known. A
         refused token is anonymous (Radicale answers 401); Basic credentials are left to
         Radicale, and refused by :meth:`_login`."""

@@ -5,17 +5,21 @@ the way (a throttle's, a view's) rendered as its spec's error body, whatever
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.http import HttpResponse
 from rest_framework.views import APIView
 
 from .errors import OAuthError
 from .handlers import error_response
 
 
-class OAuthAPIView(APIView):
-    authentication_classes: list = []
-    permission_classes: list = []
+class OAuthAPIView(APIView):  # type: ignore[misc]  # untyped third-party base
+    authentication_classes: list[type[Any]] = []
+    permission_classes: list[type[Any]] = []
 
-    def handle_exception(self, exc):
+    def handle_exception(self, exc: Exception) -> HttpResponse:
         if isinstance(exc, OAuthError):
             return error_response(exc)
-        return super().handle_exception(exc)
+        response: HttpResponse = super().handle_exception(exc)
+        return response

@@ -112,6 +112,7 @@ class TemporarilyUnavailable(OAuthError):
     status_code = 503
     retry_after = 30
 
-    def __init__(self, description: str | None = None, **kwargs):
-        super().__init__(description, **kwargs)
+    def __init__(self, description: str | None = None, *, reason: str | None = None,
+                 headers: dict[str, str] | None = None):
+        super().__init__(description, reason=reason, headers=headers)
         self.headers.setdefault("Retry-After", str(self.retry_after))

@@ -35,7 +35,7 @@ def _resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise Unresolvable(f"cannot resolve {host!r}") from exc
-    return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 
 
 # IPv6 forms that carry an IPv4 address a gateway or tunnel will connect to.
@@ -141,9 +141,9 @@ class _Deadline:
     def connection_class(self, base: type) -> type:
         deadline = self
 
-        class Connection(base):  # type: ignore[misc, valid-type]
+        class Connection(base):  # type: ignore[misc]  # urllib3's connection class, known at run time
             def _new_conn(self) -> socket.socket:
-                sock = super()._new_conn()
+                sock: socket.socket = super()._new_conn()
                 deadline._watch(sock)
                 return sock
 
@@ -186,6 +186,7 @@ def fetch(url: str, *, accept: str) -> bytes:
         "retries": False,
         "headers": {"Host": host if port in (80, 443) else f"{host}:{port}", "Accept": accept},
     }
+    pool: urllib3.HTTPConnectionPool
     if scheme == "https":
         pool = urllib3.HTTPSConnectionPool(
             address, port, server_hostname=host, assert_hostname=host, cert_reqs="CERT_REQUIRED", **pool_kwargs

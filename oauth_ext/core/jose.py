@@ -13,7 +13,7 @@ import functools
 import hashlib
 import json
 import math
-from typing import Any
+from typing import Any, TypeGuard
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
@@ -93,6 +93,7 @@ def _load_public_jwk(canonical: str) -> PublicKey:
     if PRIVATE_JWK_MEMBERS & jwk.keys() or jwk.get("kty") == "oct":
         raise JOSEError("JWK holds private or symmetric key material")
     kty = jwk.get("kty")
+    key: PublicKey | PrivateKey
     try:
         if kty == "RSA":
             key = RSAAlgorithm.from_jwk(jwk)
@@ -126,7 +127,8 @@ def validate_public_jwks(jwks: Any, max_keys: int = 20) -> list[dict[str, Any]]:
         load_public_jwk(jwk)
         if "kid" in jwk and not isinstance(jwk["kid"], str):
             raise JOSEError("kid must be a string")
-    return keys
+    checked: list[dict[str, Any]] = keys
+    return checked
 
 
 def key_algorithm_family(jwk: dict[str, Any]) -> set[str]:
@@ -135,7 +137,7 @@ def key_algorithm_family(jwk: dict[str, Any]) -> set[str]:
     if kty == "RSA":
         return {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512"}
     if kty == "EC":
-        alg = EC_CURVE_ALGORITHMS.get(jwk.get("crv"))
+        alg = EC_CURVE_ALGORITHMS.get(jwk.get("crv", ""))
         return {alg} if alg else set()
     if kty == "OKP":
         return {"EdDSA", "Ed25519"} if jwk.get("crv") == "Ed25519" else {"EdDSA"}
@@ -164,7 +166,7 @@ def select_key(keys: list[dict[str, Any]], *, kid: str | None, alg: str) -> dict
     return candidates[0]
 
 
-def is_numeric_date(value: Any) -> bool:
+def is_numeric_date(value: Any) -> TypeGuard[int | float]:
     """RFC 7519 §2 NumericDate: a JSON number (``true`` is not one, though Python's bool is an int)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -240,7 +242,8 @@ def verify_jws(token: str, *, key: Any, algorithms: list[str] | set[str] | froze
 def default_algorithm(jwk: dict[str, Any]) -> str:
     """The algorithm a key signs with when its JWK names none."""
     if jwk.get("alg"):
-        return jwk["alg"]
+        named: str = jwk["alg"]
+        return named
     if jwk.get("kty") == "EC":
         return EC_CURVE_ALGORITHMS[jwk["crv"]]
     if jwk.get("kty") == "OKP":
@@ -251,7 +254,7 @@ def default_algorithm(jwk: dict[str, Any]) -> str:
 def generate_private_key(alg: str = "ES256") -> PrivateKey:
     """A fresh private key suitable for ``alg``."""
     if alg in ("ES256", "ES384", "ES512"):
-        curve = {"ES256": ec.SECP256R1, "ES384": ec.SECP384R1, "ES512": ec.SECP521R1}[alg]()
+        curve = {"ES256": ec.SECP256R1(), "ES384": ec.SECP384R1(), "ES512": ec.SECP521R1()}[alg]
         return ec.generate_private_key(curve)
     if alg in ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512"):
         return rsa.generate_private_key(public_exponent=65537, key_size=3072)
@@ -282,14 +285,18 @@ def public_jwk(jwk: dict[str, Any]) -> dict[str, Any]:
 
 def load_private_jwk(jwk: dict[str, Any]) -> PrivateKey:
     """A private key object from a private JWK."""
-    kty = jwk.get("kty")
-    loader = {"RSA": RSAAlgorithm, "EC": ECAlgorithm, "OKP": OKPAlgorithm}.get(kty)
+    loaders: dict[str, type[RSAAlgorithm] | type[ECAlgorithm] | type[OKPAlgorithm]] = {
+        "RSA": RSAAlgorithm, "EC": ECAlgorithm, "OKP": OKPAlgorithm}
+    loader = loaders.get(jwk.get("kty", ""))
     if loader is None or "d" not in jwk:
         raise JOSEError("not a private RSA, EC or OKP JWK")
     try:
-        return loader.from_jwk(jwk)
+        key = loader.from_jwk(jwk)
     except (jwt.exceptions.PyJWTError, ValueError, TypeError, KeyError) as exc:
         raise JOSEError("malformed private JWK") from exc
+    if not isinstance(key, PrivateKey):  # "d" makes it one
+        raise JOSEError("not a private RSA, EC or OKP JWK")
+    return key
 
 
 def sign(claims: dict[str, Any], *, key: Any, alg: str, headers: dict[str, Any] | None = None) -> str:

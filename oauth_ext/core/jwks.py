@@ -52,7 +52,8 @@ def refresh(url: str) -> list[dict[str, Any]]:
 def all_keys(*, jwks: dict[str, Any] | None, jwks_uri: str) -> list[dict[str, Any]]:
     """Every key of an inline set or of the (cached) set at ``jwks_uri``."""
     if jwks:
-        return jwks["keys"]
+        inline: list[dict[str, Any]] = jwks["keys"]
+        return inline
     if not jwks_uri:
         raise KeysUnavailable("neither jwks nor jwks_uri")
     keys = _cache("get", _cache_key(jwks_uri))

@@ -40,6 +40,8 @@ def _load_one(item: Any) -> SigningKey:
             item = json.loads(text)
         else:
             key = serialization.load_pem_private_key(text.encode(), password=None)
+            if not isinstance(key, jose.PrivateKey):
+                raise SigningKeyError("a PEM signing key is an RSA, EC, Ed25519 or Ed448 key")
             item = jose.private_key_to_jwk(key)
     if not isinstance(item, dict):
         raise SigningKeyError("each signing key is a private JWK or a path to one (or to a PEM)")

@@ -34,7 +34,8 @@ def pack_time(value: int) -> bytes:
 
 
 def unpack_time(raw: bytes) -> int:
-    return struct.unpack(">Q", raw[:8])[0]
+    value: int = struct.unpack(">Q", raw[:8])[0]
+    return value
 
 
 def decode(token: object, length: int) -> bytes | None:

@@ -10,7 +10,7 @@ from oauthlib.oauth2.rfc6749 import errors as oauthlib_errors
 from .errors import OAuthError
 
 
-class BridgedError(oauthlib_errors.OAuth2Error):
+class BridgedError(oauthlib_errors.OAuth2Error):  # type: ignore[misc]  # untyped third-party base
     """An oauthlib error carrying our ``error``, status, description and headers."""
 
     def __init__(self, exc: OAuthError):

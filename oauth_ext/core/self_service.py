@@ -14,26 +14,29 @@ from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, resolve_url
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from rest_framework import permissions
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 
-class OwnRowsView(APIView):
+class OwnRowsView(APIView):  # type: ignore[misc]  # untyped third-party base
     """Subclasses say which rows are the user's and how one is shown."""
 
     authentication_classes = [SessionAuthentication]
     permission_classes = [permissions.IsAuthenticated]
 
-    def owned(self, request) -> models.QuerySet:
+    def owned(self, request: Request) -> models.QuerySet[Any]:
         raise NotImplementedError
 
     def describe(self, row: Any) -> dict[str, Any]:
@@ -43,7 +46,7 @@ class OwnRowsView(APIView):
 class OwnRowsListView(OwnRowsView):
     ordering: str
 
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         return Response([self.describe(row) for row in self.owned(request).order_by(self.ordering)])
 
 
@@ -52,7 +55,7 @@ class OwnRowActionView(OwnRowsView):
         """Do the action (through the feature's service) and return the row."""
         raise NotImplementedError
 
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         row = self.owned(request).filter(pk=pk).first()
         if row is None:
             return Response({"detail": "Not found."}, status=404)
@@ -66,14 +69,14 @@ class OwnRowsPage(LoginRequiredMixin, View):
     template_name: str
     ordering: str
 
-    def owned(self, request) -> models.QuerySet:
+    def owned(self, request: HttpRequest) -> models.QuerySet[Any]:
         raise NotImplementedError
 
     def present(self, row: Any) -> Any:
         """The row as the template shows it."""
         return row
 
-    def get(self, request):
+    def get(self, request: HttpRequest) -> HttpResponse:
         rows = [self.present(row) for row in self.owned(request).order_by(self.ordering)]
         return TemplateResponse(request, self.template_name, {"rows": rows})
 
@@ -84,30 +87,30 @@ class OwnRowConfirmPage(LoginRequiredMixin, View):
     say what was done, back to the list. Another user's row is "Not found"."""
 
     template_name: str
-    list_url: str
+    list_url: str | Promise
 
-    def owned(self, request) -> models.QuerySet:
+    def owned(self, request: HttpRequest) -> models.QuerySet[Any]:
         raise NotImplementedError
 
     def act(self, row: Any, user: Any) -> tuple[bool, str]:
         """Do the action; ``(changed, message for the user)``."""
         raise NotImplementedError
 
-    def get(self, request, pk: int):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         return TemplateResponse(request, self.template_name, {"row": get_object_or_404(self.owned(request), pk=pk)})
 
-    def post(self, request, pk: int):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         changed, text = self.act(get_object_or_404(self.owned(request), pk=pk), request.user)
         messages.add_message(request, messages.SUCCESS if changed else messages.INFO, text)
-        return redirect(self.list_url)
+        return redirect(str(self.list_url))
 
 
-def negotiated(api_view: Callable, page_view: Callable) -> Callable:
+def negotiated(api_view: Callable[..., HttpResponseBase], page_view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """One address for apps and people: JSON unless the client prefers HTML (a
     browser's ``Accept``); a request without ``Accept`` gets JSON, as before."""
 
     @csrf_exempt  # the page checks CSRF itself (csrf_protect), the API through DRF's session authentication
-    def view(request, *args: Any, **kwargs: Any):
+    def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         wants_html = request.get_preferred_type(["application/json", "text/html"]) == "text/html"
         response = (page_view if wants_html else api_view)(request, *args, **kwargs)
         patch_vary_headers(response, ["Accept"])
@@ -122,7 +125,7 @@ class SignOutView(View):
     the address to come back to in ``next``, so the right person signs in and
     continues where the other left off."""
 
-    def post(self, request):
+    def post(self, request: HttpRequest) -> HttpResponse:
         back = request.POST.get("next", "")
         logout(request)
         if back and url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):

@@ -7,6 +7,7 @@ as temporarily unavailable (fail closed), never answered with a 500 or let throu
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -16,23 +17,26 @@ from .errors import TemporarilyUnavailable
 logger = logging.getLogger(__name__)
 
 
-class SettingRateThrottle(SimpleRateThrottle):
+class SettingRateThrottle(SimpleRateThrottle):  # type: ignore[misc]  # untyped third-party base
     """Subclasses name their scope and the section whose ``THROTTLE_RATE`` applies."""
 
     section = ""
 
     def get_rate(self) -> str:
-        return getattr(app_settings, self.section).THROTTLE_RATE
+        rate: str = getattr(app_settings, self.section).THROTTLE_RATE
+        return rate
 
-    def allow_request(self, request, view) -> bool:
+    def allow_request(self, request: Any, view: Any) -> bool:
         try:
-            return super().allow_request(request, view)
+            allowed: bool = super().allow_request(request, view)
+            return allowed
         except Exception as exc:  # any cache backend failure: fail closed
             logger.error("throttle store unreachable: %s", exc)
             raise TemporarilyUnavailable(reason=f"throttle store unreachable: {exc}") from exc
 
-    def get_cache_key(self, request, view) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+    def get_cache_key(self, request: Any, view: Any) -> str:
+        key: str = self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        return key
 
 
 class RegistrationThrottle(SettingRateThrottle):
@@ -49,7 +53,8 @@ class OpenRegistrationThrottle(SettingRateThrottle):
     scope, section = "oauth_ext_open_registration", "REGISTRATION"
 
     def get_rate(self) -> str:
-        return app_settings.REGISTRATION.OPEN_THROTTLE_RATE
+        rate: str = app_settings.REGISTRATION.OPEN_THROTTLE_RATE
+        return rate
 
 
 class NativeAuthorizationThrottle(SettingRateThrottle):

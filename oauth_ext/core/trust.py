@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar, Self
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from . import jose
@@ -23,8 +24,8 @@ from . import jwks as key_sets
 logger = logging.getLogger(__name__)
 
 
-class TrustedQuerySet(models.QuerySet):
-    def enabled(self) -> TrustedQuerySet:
+class TrustedQuerySet(models.QuerySet[Any]):
+    def enabled(self) -> Self:
         return self.filter(enabled=True)
 
 
@@ -59,7 +60,7 @@ class KeyedParty(TrustedParty):
     jwks_uri = models.URLField(_("JWKS URI"), max_length=2000, blank=True)
     keys_refreshed_at = models.DateTimeField(_("keys last fetched"), null=True, blank=True)
 
-    objects = KeyedQuerySet.as_manager()
+    objects: ClassVar[models.Manager[KeyedParty]] = KeyedQuerySet.as_manager()
 
     store_key: str
     store_fields: tuple[str, ...]
@@ -69,7 +70,7 @@ class KeyedParty(TrustedParty):
         abstract = True
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str | Promise] = {}
         if bool(self.jwks) == bool(self.jwks_uri):
             errors["jwks"] = _("Give exactly one of jwks and jwks_uri.")
         if self.jwks:
@@ -81,10 +82,10 @@ class KeyedParty(TrustedParty):
         if errors:
             raise ValidationError(errors)
 
-    def clean_policy(self, errors: dict[str, str]) -> None:
+    def clean_policy(self, errors: dict[str, str | Promise]) -> None:
         """Add the errors of the subclass's own fields to ``errors``."""
 
-    def check_string_lists(self, fields: tuple[str, ...], errors: dict[str, str], *, nonempty: bool = False) -> None:
+    def check_string_lists(self, fields: tuple[str, ...], errors: dict[str, str | Promise], *, nonempty: bool = False) -> None:
         """JSON list fields must hold strings (``nonempty``: no empty string either)."""
         for field in fields:
             value = getattr(self, field)
@@ -115,7 +116,7 @@ def refresh_keys(party: KeyedParty) -> KeyedParty:
     return party
 
 
-def refresh_all(parties: models.QuerySet, refresh: Callable[[Any], Any] = refresh_keys,
+def refresh_all(parties: models.QuerySet[Any], refresh: Callable[[Any], Any] = refresh_keys,
                 errors: tuple[type[Exception], ...] = (key_sets.KeysUnavailable,)) -> int:
     """``refresh`` each of ``parties``; a failure is logged and does not stop the
     others (one broken endpoint must not leave every other store stale)."""

@@ -37,7 +37,7 @@ def token_endpoint_proof(request: Any) -> proofs.Proof | None:
     return proofs.verify(
         value,
         method=request.http_method,
-        url=endpoint_url("oauth2_provider:token"),
+        url=endpoint_url("oauth2_provider:token") or "",
         nonce_audience=nonces.AS_AUDIENCE if conf.REQUIRE_NONCE else None,
     )
 

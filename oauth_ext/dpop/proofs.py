@@ -72,6 +72,8 @@ def verify(
         raise error(reason=f"alg {alg!r} not allowed")
     jwk = header.get("jwk")
     try:
+        if not isinstance(jwk, dict):
+            raise jose.JOSEError("JWK is not an object")
         key = jose.load_public_jwk(jwk)  # (7)
         if alg not in jose.key_algorithm_family(jwk):
             raise jose.JOSEError(f"jwk cannot verify {alg}")

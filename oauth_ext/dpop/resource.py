@@ -33,7 +33,7 @@ def verify_resource_proof(request: HttpRequest, token: str, info: TokenInfo) -> 
         raise InvalidToken("The access token is not DPoP-bound.")
     proof = proofs.verify(
         proofs.single_header(request.META.get("HTTP_DPOP")) or "",
-        method=request.method,
+        method=request.method or "",
         url=request.build_absolute_uri(request.path),
         access_token=token,
         nonce_audience=nonce_audience(request) if app_settings.DPOP.RS_REQUIRE_NONCE else None,

@@ -14,5 +14,7 @@ def confirmation(request: Any, claims: dict[str, Any]) -> dict[str, Any]:
     certificate = context.of(request).client_certificate
     if certificate is None or not app_settings.MTLS.CERTIFICATE_BOUND_ACCESS_TOKENS:
         return {}
-    cnf = claims.get("cnf") if isinstance(claims.get("cnf"), dict) else {}
+    cnf = claims.get("cnf")
+    if not isinstance(cnf, dict):
+        cnf = {}
     return {"cnf": {**cnf, "x5t#S256": thumbprint(certificate)}}

@@ -41,6 +41,8 @@ class CertificateMethod(ClientAuthMethod):
 
     def authenticate(self, request: Any, client: Any, profile: Any) -> None:
         certificate = certificates.client_certificate(request)
+        if certificate is None:  # presented() saw one
+            raise InvalidClient(reason="no client certificate")
         self.check(certificate, client, profile, request)
         context.of(request).client_certificate = certificate
 

@@ -74,7 +74,7 @@ def push(django_request: Any) -> tuple[str, int]:
     proof = None
     if header is not None:
         # RFC 9449 §10.1: a DPoP proof at PAR binds the code as dpop_jkt would.
-        proof = proofs.verify(proofs.single_header(header) or "", method="POST", url=endpoint_url("oauth_ext:par"))
+        proof = proofs.verify(proofs.single_header(header) or "", method="POST", url=endpoint_url("oauth_ext:par") or "")
         if parameters.setdefault("dpop_jkt", proof.jkt) != proof.jkt:
             raise InvalidRequest("dpop_jkt and the DPoP proof name different keys")
     if parameters.get("client_id") == dynamic.DYNAMIC_CLIENT_ID:

@@ -12,4 +12,6 @@ def confirmation(request: Any, claims: dict[str, Any]) -> dict[str, Any]:
         return {}
     if pop.jwk is not None:
         return {"cnf": {"jwk": pop.jwk}}
+    if pop.resource is None:
+        raise ValueError("a PoP request names a key or a resource")
     return {"cnf": {"jwe": keys.encrypt_for(pop.resource, keys.symmetric_key(claims["jti"]))}}

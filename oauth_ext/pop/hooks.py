@@ -63,8 +63,11 @@ def _assertion_key_thumbprint(request: Any) -> str | None:
         return None
     profile = get_profile(request.client)
     header = assertion[0]
+    alg = header.get("alg")
+    if profile is None or not isinstance(alg, str):  # the verified assertion had both
+        return None
     try:
-        return jose.jwk_thumbprint(client_keys(profile, kid=header.get("kid"), alg=header.get("alg")))
+        return jose.jwk_thumbprint(client_keys(profile, kid=header.get("kid"), alg=alg))
     except (jose.JOSEError, key_sets.KeysUnavailable):
         return None
 

@@ -77,7 +77,7 @@ def for_resources(details: list[dict[str, Any]], resources: list[str]) -> list[d
 
 def describe(item: dict[str, Any]) -> str:
     """Plain words for the consent page."""
-    description = (configured_types().get(item.get("type")) or {}).get("description") or item.get("type", "")
+    description = (configured_types().get(item.get("type", "")) or {}).get("description") or item.get("type", "")
     parts = [description]
     for name in ("actions", "locations", "datatypes", "identifier"):
         if name in item:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import models, transaction
 from oauth2_provider.models import get_access_token_model, get_application_model
 
 from .. import features
@@ -116,7 +116,7 @@ def _apply(application: Any, instance: ClientInstance, meta: client_metadata.Cli
     profile.jwks, profile.jwks_uri = meta.jwks, meta.jwks_uri
     profile.token_endpoint_auth_signing_alg = meta.token_endpoint_auth_signing_alg
     for name in _profile_fields():  # a replacement resets what it omits
-        setattr(profile, name, meta.profile.get(name, ClientProfile._meta.get_field(name).get_default()))
+        setattr(profile, name, meta.profile.get(name, _column(ClientProfile, name).get_default()))
     profile.full_clean(exclude=["application"])
     profile.save()
     instance.application = application
@@ -124,7 +124,7 @@ def _apply(application: Any, instance: ClientInstance, meta: client_metadata.Cli
     instance.software_statement = statement or ""
     instance.scope = meta.scope
     for name in ("software_id", "software_version", "client_name", "device_label", "platform"):
-        setattr(instance, name, str(meta.extra.get(name, ""))[: ClientInstance._meta.get_field(name).max_length])
+        setattr(instance, name, str(meta.extra.get(name, ""))[: _column(ClientInstance, name).max_length])
     instance.save()
 
 
@@ -209,6 +209,14 @@ def delete(instance: ClientInstance) -> None:
     """RFC 7592 §2.3: the client and everything it holds are gone."""
     delete_tokens(instance.application)
     instance.application.delete()
+
+
+def _column(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """The field of ``model`` named ``name``: a column, never a reverse relation."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{name} is not a column of {model.__name__}")
+    return field
 
 
 def _profile_fields() -> list[str]:

@@ -33,7 +33,7 @@ def token_required(scopes: list[str] | None = None) -> Callable[[Callable[..., H
             scheme, info = result
             if not info.allow_scopes(scopes):
                 return error_response(authentication.with_challenge(InsufficientScope(), scheme, request))
-            request.oauth_token = info
+            request.oauth_token = info  # type: ignore[attr-defined]  # a view attribute, as Django sets request.user
             try:
                 return view(request, *args, **kwargs)
             except StepUpChallenge as exc:  # raised by the view: it needs more than this token

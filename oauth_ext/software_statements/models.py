@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ..core.trust import KeyedParty
@@ -48,7 +49,7 @@ class SoftwarePublisher(KeyedParty):
     def __str__(self) -> str:
         return self.name
 
-    def clean_policy(self, errors: dict[str, str]) -> None:
+    def clean_policy(self, errors: dict[str, str | Promise]) -> None:
         if not set(self.redirect_uri_forms) <= set(REDIRECT_URI_FORMS):
             errors["redirect_uri_forms"] = _("Forms are https, loopback and private_use.")
         self.check_string_lists(LIST_FIELDS, errors)

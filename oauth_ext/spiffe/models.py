@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ..core.trust import TrustedParty
@@ -32,7 +33,7 @@ class SpiffeTrustDomain(TrustedParty):
     def clean(self) -> None:
         from . import bundles
 
-        errors: dict[str, str] = {}
+        errors: dict[str, str | Promise] = {}
         if ids.trust_domain(f"spiffe://{self.trust_domain}") != self.trust_domain:
             errors["trust_domain"] = _("Not a trust domain name (lowercase letters, digits, '.', '-', '_').")
         if not self.bundle_endpoint and not self.bundle:

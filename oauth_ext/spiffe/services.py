@@ -46,7 +46,7 @@ def refresh_all() -> int:
     return trust.refresh_all(SpiffeTrustDomain.objects.enabled().exclude(bundle_endpoint=""), refresh, (bundles.BundleError,))
 
 
-def domain_of(spiffe_id: str) -> SpiffeTrustDomain | None:
+def domain_of(spiffe_id: object) -> SpiffeTrustDomain | None:
     """The enabled, configured trust domain of ``spiffe_id``: never one derived from the token."""
     name = ids.trust_domain(spiffe_id)
     return SpiffeTrustDomain.objects.enabled().filter(trust_domain=name).first() if name else None
@@ -101,7 +101,7 @@ def verify_jwt_svid(token: str, *, now: float | None = None) -> dict[str, Any]:
     conf = app_settings.SPIFFE
     exp, iat, nbf = claims.get("exp"), claims.get("iat"), claims.get("nbf")
     clock = Clock(now=now, skew=clock_skew("SPIFFE"))
-    if clock.expired(exp):  # §3.1 (1), (2)
+    if not is_numeric_date(exp) or clock.expired(exp):  # §3.1 (1), (2)
         raise InvalidClient(reason="JWT-SVID without exp, or expired")
     aud = claims.get("aud")
     audiences = [aud] if isinstance(aud, str) else aud

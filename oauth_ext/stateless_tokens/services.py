@@ -64,8 +64,11 @@ def verified_claims(token: Any) -> dict[str, Any] | None:
         header = jose.unverified_header(token, max_bytes=MAX_TOKEN_BYTES)
         if header.get("typ") not in ACCESS_TOKEN_TYPES:
             return None
+        alg = header.get("alg")
+        if not isinstance(alg, str):
+            return None
         keys = [key.public_jwk for key in signing_keys()]
-        key = jose.select_key(keys, kid=header.get("kid"), alg=header.get("alg"))
+        key = jose.select_key(keys, kid=header.get("kid"), alg=alg)
         _, claims = jose.verify_jws(token, key=jose.load_public_jwk(key), algorithms=jose.ASYMMETRIC_ALGORITHMS,
                                     max_bytes=MAX_TOKEN_BYTES)
     except (jose.JOSEError, ValueError, TypeError):
@@ -105,7 +108,9 @@ def live(token: Any) -> tuple[dict[str, Any], StatelessToken] | None:
     if not enabled():
         return None
     claims = verified_claims(token)
-    exp = claims.get("exp") if claims else None
+    if not claims:
+        return None
+    exp = claims.get("exp")
     if not isinstance(exp, (int, float)) or exp <= timezone.now().timestamp():
         return None
     found = (StatelessToken.objects.select_related("entry", "application", "user")

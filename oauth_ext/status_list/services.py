@@ -7,6 +7,7 @@ commands all call these functions.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import logging
 import os
@@ -32,7 +33,7 @@ STATUS_LIST_TYP = "statuslist+jwt"
 _current: dict[tuple[int, int], int] = {}  # (bits, size) -> id of the list being filled
 
 
-def list_uri(list_id: int) -> str:
+def list_uri(list_id: int) -> str | None:
     return endpoint_url("oauth_ext:status-list", list_id)
 
 
@@ -83,10 +84,10 @@ def _new_block(shape: tuple[int, int], count: int) -> _Block:
             open_list = StatusList.objects.filter(bits=bits, size=size, next_position__lt=size).order_by("-pk").first()
             if open_list is None:
                 open_list = StatusList.objects.create(bits=bits, size=size)
-                transaction.on_commit(lambda pk=open_list.pk: schedule_rebuild(pk))
+                transaction.on_commit(functools.partial(schedule_rebuild, open_list.pk))
             _current[shape] = list_id = open_list.pk
             reserved = _reserve(list_id, count)
-        if reserved is not None:
+        if reserved is not None and list_id is not None:
             first, end, list_size, key = reserved
             return _Block(os.getpid(), list_id, list_size, key, first, end)
     raise RuntimeError("could not allocate a status list index")
@@ -106,8 +107,8 @@ def allocate() -> tuple[int, int]:
     conf = app_settings.STATUS_LIST
     shape = (conf.BITS, conf.SIZE)
     if connection.in_atomic_block:
-        block = _new_block(shape, 1)
-        return block.list_id, permute(block.next, block.size, block.key)
+        single = _new_block(shape, 1)
+        return single.list_id, permute(single.next, single.size, single.key)
     with _lock:
         block = _blocks.get(shape)
         if block is None or block.next >= block.end or block.pid != os.getpid():  # a forked child reserves its own
@@ -141,7 +142,7 @@ def set_status(token_checksums: Iterable[str], status: int = INVALID) -> set[int
             raise ValueError(f"status {status} needs more bits than these lists have (SUSPENDED needs 2)")
         entries.update(status=status)
         StatusList.objects.filter(pk__in=lists).update(changes=F("changes") + 1)
-        transaction.on_commit(lambda: [schedule_rebuild(pk) for pk in lists])
+        transaction.on_commit(functools.partial(_schedule_rebuilds, lists))
     return lists
 
 
@@ -219,6 +220,11 @@ def rebuild(list_id: int) -> StatusList:
     if StatusList.objects.filter(pk=list_id, changes__gt=seen_changes).exists():
         schedule_rebuild(list_id)
     return status_list
+
+
+def _schedule_rebuilds(list_ids: Iterable[int]) -> None:
+    for list_id in list_ids:
+        schedule_rebuild(list_id)
 
 
 def served(list_id: int) -> StatusList | None:

@@ -23,7 +23,7 @@ class StatusListView(View):
             # §8.4: historical resolution is optional; "SHOULD return 501".
             return JsonResponse({"error": "historical resolution is not supported"}, status=501)
         status_list = services.served(pk)
-        if status_list is None:
+        if status_list is None or status_list.expires_at is None:  # a served list is built
             raise Http404
         etag = f'"{status_list.etag}"'
         max_age = max(0, min(app_settings.STATUS_LIST.TTL, int(status_list.expires_at.timestamp() - time.time())))

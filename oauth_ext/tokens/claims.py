@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 from .. import features
@@ -36,6 +37,8 @@ def audiences(request: Any) -> str | list[str]:
         values = [resource] if isinstance(resource, str) else list(resource)
     if not values:
         default = app_settings.ACCESS_TOKENS.DEFAULT_AUDIENCE or app_settings.issuer
+        if default is None:
+            raise ImproperlyConfigured("an access token needs an audience: set ISSUER or ACCESS_TOKENS.DEFAULT_AUDIENCE")
         values = [default] if isinstance(default, str) else list(default)
     return values[0] if len(values) == 1 else values
 

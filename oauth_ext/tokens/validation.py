@@ -121,7 +121,7 @@ def _verified_claims(token: str, keys: list[dict[str, Any]]) -> dict[str, Any]:
     return claims
 
 
-def _check_audience(claims: dict[str, Any], audience: str) -> None:
+def _check_audience(claims: dict[str, Any], audience: str | None) -> None:
     aud = claims.get("aud")
     if audience not in (aud if isinstance(aud, list) else [aud]):
         raise InvalidToken("The access token is not for this resource.", reason="token for another audience")
@@ -151,7 +151,8 @@ def _from_jwt(token: str, audience: str | None = None) -> TokenInfo:
 def _user(claims: dict[str, Any]) -> Any:
     if claims.get("sub") == claims.get("client_id"):
         return None
-    return get_user_model().objects.filter(pk=claims.get("sub")).first() if str(claims.get("sub", "")).isdigit() else None
+    sub = str(claims.get("sub", ""))
+    return get_user_model().objects.filter(pk=sub).first() if sub.isdigit() else None
 
 
 def _from_introspection(token: str) -> TokenInfo:

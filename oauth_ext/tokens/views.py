@@ -54,7 +54,7 @@ class TokenView(DOTTokenView):
         reset = _saved.set({})
         try:
             _, headers, body, status = self.create_token_response(request)
-            saved = _saved.get()
+            saved = _saved.get() or {}
         finally:
             _saved.reset(reset)
         access_token = json.loads(body).get("access_token") if status == 200 else None

@@ -51,7 +51,8 @@ def txn_token_required(audience: str, scopes: list[str] | None = None) -> Callab
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
-                request.txn_token = verify_request(request, audience=audience, scopes=scopes)
+                request.txn_token = verify_request(  # type: ignore[attr-defined]  # a view attribute, like request.user
+                    request, audience=audience, scopes=scopes)
             except OAuthError as exc:
                 return error_response(exc)
             return view(request, *args, **kwargs)
