@@ -504,3 +504,45 @@ def age(days):
                                                         expires_at=grant.expires_at - delta)
     for rt in get_refresh_token_model().objects.all():
         get_refresh_token_model().objects.filter(pk=rt.pk).update(updated=rt.updated - delta)
+
+
+@pytest.fixture
+def warm_token_request(make_client, token_request):
+    """Factory: a client_credentials request of a new ``private_key_jwt`` client (with a
+    DPoP proof if asked), made once to load and cache the client and reserve a block of
+    status-list indices, then again with its SQL captured: ``(client, body, sqls)``."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from oauth_ext.client_sdk.dpop import DPoPKey
+
+    def run(*, dpop: bool) -> tuple[RegisteredClient, dict[str, Any], list[str]]:
+        registered, key = make_client(), DPoPKey.generate()
+
+        def request() -> tuple[int, dict[str, Any], Any]:
+            headers = {"HTTP_DPOP": key.proof("POST", f"{ISSUER}{TOKEN_URL}")} if dpop else {}
+            return token_request({"grant_type": "client_credentials", "scope": "read", **registered.form()}, **headers)
+
+        status, body, _ = request()
+        assert status == 200, body
+        with CaptureQueriesContext(connection) as captured:
+            status, body, _ = request()
+        assert status == 200, body
+        assert body["token_type"] == ("DPoP" if dpop else "Bearer")
+        return registered, body, [q["sql"] for q in captured.captured_queries]
+
+    return run
+
+
+@pytest.fixture
+def introspect(client, make_client):
+    """Introspection (RFC 7662) as a resource server authenticating with client_secret_basic:
+    the answer's JSON, after checking it is a 200 nobody may cache."""
+    rs = make_client(None, hash_client_secret=False)
+
+    def run(token: str) -> dict[str, Any]:
+        response = client.post("/o/introspect/", {"token": token}, **basic_auth(rs.client_id, rs.secret))
+        assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+        return response.json()
+
+    return run

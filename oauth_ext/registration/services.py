@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
+from oauth2_provider.generators import generate_client_id
 from oauth2_provider.models import get_access_token_model, get_application_model
 
 from .. import features
@@ -150,7 +151,9 @@ def register(data: Any, *, initial_access_token: str | None = None) -> Registrat
     Application = get_application_model()
     secret = secrets.token_urlsafe(48) if meta.token_endpoint_auth_method.startswith("client_secret") else None
     application = Application(
-        client_id=secrets.token_urlsafe(24), client_secret=secret or unusable_secret(), algorithm="",
+        # DOT's generator (CLIENT_ID_GENERATOR_CLASS): letters and digits, so an id is never
+        # taken for an option on a command line ("-…") nor breaks HTTP Basic.
+        client_id=generate_client_id(), client_secret=secret or unusable_secret(), algorithm="",
         # A secret the client holds is hashed (in clear only where client_secret_jwt needs it);
         # a key-authenticated client gets an unusable one, and no password hash to pay for.
         hash_client_secret=secret is not None and meta.token_endpoint_auth_method != "client_secret_jwt",

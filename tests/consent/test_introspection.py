@@ -4,25 +4,12 @@ never resets the idle timeout."""
 
 import hashlib
 
-import pytest
 from oauth2_provider.models import get_refresh_token_model
 
 from oauth_ext.consent.models import ConsentGrant
 from oauth_ext.consent.services import withdraw
 
-from ..conftest import DAY, age, basic_auth, refresh
-
-
-@pytest.fixture
-def introspect(client, make_client):
-    rs = make_client(None, hash_client_secret=False)
-
-    def run(token):
-        response = client.post("/o/introspect/", {"token": token}, **basic_auth(rs.client_id, rs.secret))
-        assert response.status_code == 200 and response["Cache-Control"] == "no-store"
-        return response.json()
-
-    return run
+from ..conftest import DAY, age, refresh
 
 
 def updated(refresh_token):

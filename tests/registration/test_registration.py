@@ -1,8 +1,10 @@
 """RFC 7591 registration and RFC 7592 management against the trust store."""
 
 import json
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from oauth2_provider.models import get_application_model
 
 from oauth_ext.client_instances.models import ClientInstance
@@ -232,3 +234,18 @@ def test_jwks_uri_at_an_ipv6_transition_address_of_a_private_ipv4(vendor, regist
     status, answer = register(body)
     assert (status, answer["error"]) == (400, "invalid_client_metadata"), answer
     assert not ClientInstance.objects.exists()
+
+
+def test_client_ids_are_letters_and_digits_so_commands_take_them(vendor, register):
+    """A client_id starting with "-" was read as an option by ``oauth_ext_revoke_instance``
+    (one in about 32 registrations): ids come from DOT's generator, letters and digits."""
+    ids = []
+    for label in range(40):
+        status, body = register({"software_statement": vendor.statement(), "device_label": f"device {label}",
+                                 "jwks": {"keys": [jose.public_jwk(instance_key())]}})
+        assert status == 201, body
+        ids.append(body["client_id"])
+    assert all(client_id.isascii() and client_id.isalnum() for client_id in ids), ids
+    for client_id in ids[:3]:
+        call_command("oauth_ext_revoke_instance", client_id, stdout=StringIO())
+    assert ClientInstance.objects.filter(application__client_id__in=ids, revoked_at__isnull=False).count() == 3

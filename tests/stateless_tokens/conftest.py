@@ -8,8 +8,6 @@ from oauth_ext.client_sdk.dpop import DPoPKey
 from oauth_ext.status_list import client as status_client
 from oauth_ext.status_list.models import StatusEntry
 
-from ..conftest import basic_auth
-
 API = "http://testserver/api/me/"
 
 
@@ -21,19 +19,6 @@ def stateless(settings):
     status_client.forget()
     yield
     status_client.forget()
-
-
-@pytest.fixture
-def introspect(client, make_client):
-    """POST to the introspection endpoint as a resource server (client_secret_basic)."""
-    rs = make_client(None, hash_client_secret=False)
-
-    def run(token):
-        response = client.post("/o/introspect/", {"token": token}, **basic_auth(rs.client_id, rs.secret))
-        assert response.status_code == 200 and response["Cache-Control"] == "no-store"
-        return response.json()
-
-    return run
 
 
 @pytest.fixture

@@ -2,34 +2,18 @@
 
 import jwt
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
-from oauth_ext.client_sdk.dpop import DPoPKey
 from oauth_ext.stateless_tokens.models import StatelessToken
 from oauth_ext.status_list.models import StatusEntry
 
-from ..conftest import ISSUER, TOKEN_URL
 from .conftest import checksum
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("dpop", [False, True], ids=["bearer", "dpop"])
-def test_client_credentials_writes_no_access_token_row_in_one_round_trip(dpop, make_client, token_request):
-    registered, key = make_client(), DPoPKey.generate()
-
-    def request():
-        headers = {"HTTP_DPOP": key.proof("POST", f"{ISSUER}{TOKEN_URL}")} if dpop else {}
-        return token_request({"grant_type": "client_credentials", "scope": "read", **registered.form()}, **headers)
-
-    status, body, _ = request()  # the first: the client is loaded and cached, a block of indices reserved
-    assert status == 200, body
-    with CaptureQueriesContext(connection) as captured:
-        status, body, _ = request()
-    assert status == 200, body
-    assert body["token_type"] == ("DPoP" if dpop else "Bearer")
-    sqls = [q["sql"] for q in captured.captured_queries]
+def test_client_credentials_writes_no_access_token_row_in_one_round_trip(dpop, warm_token_request):
+    registered, body, sqls = warm_token_request(dpop=dpop)
     assert len(sqls) == 1, sqls  # the status entry and the side record, one statement
     assert not [s for s in sqls if "UPDATE" in s.upper() or "oauth2_provider_accesstoken" in s], sqls
     assert not get_access_token_model().objects.filter(application=registered.app).exists()

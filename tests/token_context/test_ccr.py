@@ -16,12 +16,6 @@ WORKLOAD = f"{ISSUER}/ccr/spiffe"
 PUBLISHED = f"{ISSUER}/ccr/software_statement"
 
 
-@pytest.fixture
-def introspect(client, make_client):
-    rs = make_client(None, hash_client_secret=False)
-    return lambda token: client.post("/o/introspect/", {"token": token}, **basic_auth(rs.client_id, rs.secret)).json()
-
-
 def test_an_attested_client(make_client, make_attester, token_request, introspect):
     _, instance = attested_instance(make_client, make_attester, "attest_jwt_client_auth")
     sent = instance.headers()

@@ -4,37 +4,22 @@ a shared row, nothing read back; the cached client follows every change."""
 import hashlib
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from oauth2_provider.models import get_access_token_model
 
 from oauth_ext.client_instances.models import ClientInstance
 from oauth_ext.client_instances.services import revoke_instance
 from oauth_ext.client_sdk import ASSERTION_TYPE, AssertionSigner
-from oauth_ext.client_sdk.dpop import DPoPKey
 from oauth_ext.clients.services import set_client_keys
 from oauth_ext.core import jose
 from oauth_ext.status_list.models import StatusEntry
 
-from ..conftest import ISSUER, TOKEN_URL
+from ..conftest import ISSUER
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("dpop", [False, True], ids=["bearer", "dpop"])
-def test_client_credentials_with_private_key_jwt_takes_at_most_three_round_trips(dpop, make_client, token_request):
-    registered, key = make_client(), DPoPKey.generate()
-
-    def request():
-        headers = {"HTTP_DPOP": key.proof("POST", f"{ISSUER}{TOKEN_URL}")} if dpop else {}
-        return token_request({"grant_type": "client_credentials", "scope": "read", **registered.form()}, **headers)
-
-    status, body, _ = request()  # the first: the client is loaded and cached, a block of indices reserved
-    assert status == 200, body
-    with CaptureQueriesContext(connection) as captured:
-        status, body, _ = request()
-    assert status == 200, body
-    assert body["token_type"] == ("DPoP" if dpop else "Bearer")
-    sqls = [q["sql"] for q in captured.captured_queries]
+def test_client_credentials_with_private_key_jwt_takes_at_most_three_round_trips(dpop, warm_token_request):
+    registered, body, sqls = warm_token_request(dpop=dpop)
     assert len(sqls) <= 3, sqls
     assert not [s for s in sqls if s.lstrip().upper().startswith("UPDATE")], sqls
     assert not [s for s in sqls if s.startswith('SELECT') and "oauth2_provider_accesstoken" in s], sqls  # nothing read back
