@@ -1,14 +1,22 @@
-"""Pieces of the real stack a test starts for itself: a free loopback port and a
-PostgreSQL database of its own, made anew (a missing PostgreSQL fails, never skips)."""
+"""Pieces of the real stack a test starts for itself: a free loopback port, a
+PostgreSQL database of its own, made anew (a missing PostgreSQL fails, never skips),
+and a server process that is up before the test goes on and gone after it."""
 
 from __future__ import annotations
 
 import os
+import signal
 import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import psycopg
 import pytest
+import requests
 
 
 def free_port() -> int:
@@ -40,3 +48,30 @@ def fresh_database(suffix: str) -> Database:
     except psycopg.Error as exc:
         pytest.fail(f"PostgreSQL is required at {db.host}:{db.port}: {exc}", pytrace=False)
     return db
+
+
+@contextmanager
+def serving(command: list[str], *, cwd: Path, env: dict[str, str], ready_url: str, what: str) -> Iterator[None]:
+    """Run ``command`` in its own process group until ``ready_url`` answers 200 (or fail
+    with its output), and stop the whole group afterwards."""
+    server = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(ready_url, timeout=10).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"{what} did not start:\n{server.stdout.read()[-5000:] if server.stdout else ''}", pytrace=False)
+            time.sleep(0.3)
+        yield
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
-import requests
 
-from ..services import free_port, fresh_database
+from ..services import free_port, fresh_database, serving
 from .snippets import snippets
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,27 +72,9 @@ def demo(tmp_path_factory):
     _run([python, "manage.py", "oauth_ext_keygen", "--out", "var", "--name", "as-signing-key", "--if-missing"], cwd=work, env=env)
     _run([python, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=work, env=env)
     _run([python, "manage.py", "demo_setup"], cwd=work, env=env)
-    server = subprocess.Popen([python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], cwd=work, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"http://127.0.0.1:{port}/o/.well-known/oauth-authorization-server", timeout=10).ok:
-                    break
-            except requests.RequestException:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the example project did not start:\n{server.stdout.read()[-5000:]}", pytrace=False)
-            time.sleep(0.3)
+    with serving([python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], cwd=work, env=env,
+                 ready_url=f"http://127.0.0.1:{port}/o/.well-known/oauth-authorization-server", what="the example project"):
         yield work, env, f"127.0.0.1:{port}"
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
 
 
 def test_blocks_are_found_with_their_language_line_and_opt_out():

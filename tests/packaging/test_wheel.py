@@ -16,10 +16,8 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
-import time
 import uuid
 import zipfile
 import zlib
@@ -34,7 +32,7 @@ import requests
 from oauth_ext.client_sdk import AssertionSigner, PrivateKeyJWTAuth
 
 from ..docs.snippets import in_section
-from ..services import free_port, fresh_database
+from ..services import free_port, fresh_database, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 SECTION = "Add to an existing DOT site"
@@ -235,28 +233,9 @@ def site(venv, tmp_path_factory):
     _run(manage + ["oauth_ext_keygen", "--name", "webapp", "--out", "keys/"], cwd=root, env=env)
     _run(manage + ["oauth_ext_create_client", "webapp", "--jwks", "keys/webapp.jwks.json", "--grant", "authorization-code",
                    "--redirect-uri", redirect_uri, "--scope", "read"], cwd=root, env=env)
-    server = subprocess.Popen([str(venv / "bin" / "gunicorn"), "mysite.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2"],
-                              cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"{issuer}/.well-known/oauth-authorization-server", timeout=10).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"gunicorn did not serve the site:\n{server.stdout.read()[-5000:]}", pytrace=False)
-            time.sleep(0.3)
+    with serving([str(venv / "bin" / "gunicorn"), "mysite.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2"], cwd=root, env=env,
+                 ready_url=f"{issuer}/.well-known/oauth-authorization-server", what="gunicorn serving the site"):
         yield Site(url, issuer, root, json.loads((root / "keys" / "webapp.private.jwk.json").read_text()), redirect_uri)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
 
 
 def test_the_wheel_ships_templates_static_files_license_and_declared_dependencies(wheel):
